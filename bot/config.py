@@ -1,0 +1,135 @@
+"""Typed settings read from the environment or ``.env``.
+
+Validation happens once at start-up; :class:`ConfigError` carries a single line
+a person can act on, and ``python -m bot`` prints it instead of a traceback.
+The token is a ``SecretStr`` so it never appears in a repr or a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
+
+# Bot tokens are three dot-separated base64url parts (user id, timestamp, HMAC).
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A configuration problem, explained in one line."""
+
+
+class StorageSettings(BaseSettings):
+    """What the database command line needs: no token required."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_path: Path = Path("data/trackside.db")
+
+
+class Settings(StorageSettings):
+    """Everything the running bot needs."""
+
+    discord_token: SecretStr
+    dev_guild_id: int | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
+    log_level: str = "INFO"
+    # Extra bot owners (comma-separated ids) besides the application's owner.
+    owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    @field_validator("dev_guild_id", "discord_api_url", "discord_gateway_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `.env.example` lists optional keys with empty values.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if token.lower().startswith("bot "):
+            token = token[4:].strip()
+        if not token:
+            raise ValueError("DISCORD_TOKEN is empty")
+        if not _TOKEN_SHAPE.match(token):
+            raise ValueError("DISCORD_TOKEN is malformed")
+        return SecretStr(token)
+
+    @field_validator("discord_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("DISCORD_API_URL must be an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^wss?://[^\s/]+", value):
+            raise ValueError("DISCORD_GATEWAY_URL must be a ws(s) URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    @property
+    def token(self) -> str:
+        return self.discord_token.get_secret_value()
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+
+_S = TypeVar("_S", bound=StorageSettings)
+
+_FRIENDLY = {
+    "DISCORD_TOKEN is empty": (
+        "DISCORD_TOKEN is empty: paste your bot's token into .env (see .env.example)."
+    ),
+    "DISCORD_TOKEN is malformed": (
+        "DISCORD_TOKEN does not look like a bot token (three dot-separated parts); copy it "
+        "again from the Developer Portal, Bot page, Reset Token."
+    ),
+}
+
+
+def load_settings(kind: type[_S] = Settings, **overrides: object) -> _S:  # type: ignore[assignment]
+    """Read and validate settings, raising :class:`ConfigError` with one line."""
+    try:
+        return kind(**overrides)
+    except SettingsError as exc:
+        raise ConfigError(f"configuration could not be read: {exc}") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]).upper() or "settings"
+        if first["type"] == "missing":
+            raise ConfigError(
+                f"{field} is not set: put it in .env or the environment (see .env.example)."
+            ) from None
+        if first["type"].startswith("int_"):
+            raise ConfigError(f"{field} must be a whole number (a Discord id).") from None
+        message = str(first.get("ctx", {}).get("error", first["msg"]))
+        message = message.removeprefix("Value error, ")
+        if not message.startswith(field):
+            message = f"{field}: {message}"
+        raise ConfigError(_FRIENDLY.get(message, message)) from None

@@ -1,0 +1,148 @@
+"""The SQLite back end: pragmas, migrations, transactions, backup, queries."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db import AppState, PaceHistory, open_database
+from db.sqlite import Migration, SQLiteDatabase, load_migrations
+
+
+@pytest.fixture
+async def database(tmp_path: Path):
+    db = await open_database(tmp_path / "nested" / "trackside.db")
+    await db.migrate()
+    yield db
+    await db.close()
+
+
+async def test_opening_creates_the_folder_and_sets_pragmas(database: SQLiteDatabase) -> None:
+    assert database.path.parent.is_dir()
+    assert (await database.fetch_one("PRAGMA journal_mode"))["journal_mode"] == "wal"
+    assert (await database.fetch_one("PRAGMA foreign_keys"))["foreign_keys"] == 1
+    assert (await database.fetch_one("PRAGMA busy_timeout"))["timeout"] == 5000
+
+
+async def test_migrations_are_numbered_and_reach_the_latest_version(
+    database: SQLiteDatabase,
+) -> None:
+    migrations = load_migrations()
+    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+    assert await database.schema_version() == migrations[-1].version
+    assert await database.migrate() == []  # idempotent
+
+
+async def test_old_database_with_data_is_upgraded_in_place(tmp_path: Path) -> None:
+    v1 = Migration(1, "0001_a.sql", "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT NOT NULL);")
+    v2 = Migration(2, "0002_b.sql", "ALTER TABLE t ADD COLUMN y INTEGER NOT NULL DEFAULT 7;")
+    db = await open_database(tmp_path / "old.db")
+    try:
+        assert await db.migrate([v1]) == [1]
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t (x) VALUES (:x)", {"x": "kept"})
+        assert await db.migrate([v1, v2]) == [2]
+        assert await db.fetch_all("SELECT x, y FROM t") == [{"x": "kept", "y": 7}]
+        assert await db.schema_version() == 2
+    finally:
+        await db.close()
+
+
+async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    v1 = Migration(1, "0001_a.sql", "CREATE TABLE t (id INTEGER PRIMARY KEY);")
+    broken = Migration(2, "0002_b.sql", "CREATE TABLE u (id INTEGER);\nNOT SQL AT ALL;")
+    db = await open_database(tmp_path / "broken.db")
+    try:
+        await db.migrate([v1])
+        with pytest.raises(sqlite3.Error):
+            await db.migrate([v1, broken])
+        assert await db.schema_version() == 1
+        tables = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+        assert {row["name"] for row in tables} == {"t"}
+    finally:
+        await db.close()
+
+
+async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "future.db")
+    try:
+        await db.migrate()
+        async with db.transaction() as tx:
+            await tx.execute("PRAGMA user_version = 999")
+        with pytest.raises(RuntimeError, match="newer than this code"):
+            await db.migrate()
+    finally:
+        await db.close()
+
+
+async def test_transaction_rolls_back_everything_on_error(database: SQLiteDatabase) -> None:
+    with pytest.raises(ZeroDivisionError):
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
+            1 / 0  # noqa: B018
+    assert await database.fetch_all("SELECT * FROM app_state") == []
+
+
+async def test_concurrent_units_of_work_never_interleave(database: SQLiteDatabase) -> None:
+    """One task's rollback must not wipe another task's uncommitted insert."""
+    started = asyncio.Event()
+
+    async def failing() -> None:
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO app_state (key, value) VALUES ('fail', 'x')")
+            started.set()
+            await asyncio.sleep(0.01)
+            raise RuntimeError("boom")
+
+    async def succeeding() -> None:
+        await started.wait()
+        async with database.transaction() as tx:
+            await tx.execute("INSERT INTO app_state (key, value) VALUES ('ok', 'y')")
+
+    results = await asyncio.gather(failing(), succeeding(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError)
+    rows = await database.fetch_all("SELECT key FROM app_state ORDER BY key")
+    assert rows == [{"key": "ok"}]
+
+
+async def test_backup_is_a_consistent_copy(database: SQLiteDatabase, tmp_path: Path) -> None:
+    await AppState(database).set("k", "v")
+    target = tmp_path / "backups" / "copy.db"
+    await database.backup(target)
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("SELECT value FROM app_state WHERE key = 'k'").fetchone() == ("v",)
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == load_migrations()[-1].version
+    finally:
+        copy.close()
+
+
+async def test_app_state_upserts(database: SQLiteDatabase) -> None:
+    state = AppState(database)
+    assert await state.get("hash") is None
+    await state.set("hash", "one")
+    await state.set("hash", "two")
+    assert await state.get("hash") == "two"
+
+
+async def test_pace_history_is_newest_first_and_per_user(database: SQLiteDatabase) -> None:
+    history = PaceHistory(database)
+    for i in range(12):
+        await history.record(
+            user_id=1,
+            guild_id=None,
+            command="pace convert",
+            inputs=f"time={i}",
+            summary=f"answer {i}",
+            created_at=1_000 + i,
+        )
+    await history.record(
+        user_id=2, guild_id=5, command="pace laps", inputs="x", summary="y", created_at=5_000
+    )
+    recent = await history.recent(1)
+    assert [entry.summary for entry in recent] == [f"answer {i}" for i in range(11, 1, -1)]
+    assert await history.count(1) == 12
+    assert (await history.recent(2))[0].guild_id == 5
