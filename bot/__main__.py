@@ -1,0 +1,96 @@
+"""Command line: ``python -m bot`` runs the bot; ``python -m bot demo`` plays
+the canonical story on the loopback Discord; ``python -m bot db migrate`` and
+``python -m bot db backup PATH`` look after the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import discord
+
+from bot.config import ConfigError, Settings, StorageSettings, load_settings
+from bot.core import build_bot
+from db import open_database
+
+log = logging.getLogger("bot")
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"trackside: {message}", file=sys.stderr)
+    return code
+
+
+async def _run_bot(settings: Settings) -> None:
+    database = await open_database(settings.database_path)
+    try:
+        bot = build_bot(settings, database)
+        async with bot:
+            await bot.start(settings.token)
+    finally:
+        await database.close()
+
+
+def run(settings: Settings) -> int:
+    discord.utils.setup_logging(level=settings.log_level_number, root=True)
+    try:
+        asyncio.run(_run_bot(settings))
+    except discord.LoginFailure:
+        return _fail(
+            "Discord rejected DISCORD_TOKEN (401 Unauthorized): reset the token on the "
+            "Developer Portal's Bot page and paste the new one into .env.",
+            1,
+        )
+    except discord.PrivilegedIntentsRequired:
+        return _fail("Discord refused a privileged intent; Trackside should need none.", 1)
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0
+
+
+async def _db_command(settings: StorageSettings, action: str, target: Path | None) -> str:
+    database = await open_database(settings.database_path)
+    try:
+        applied = await database.migrate()
+        version = await database.schema_version()
+        if action == "backup":
+            assert target is not None
+            await database.backup(target)
+            return f"backed up {settings.database_path} (schema {version}) to {target}"
+        done = f"applied {len(applied)} migration(s); " if applied else "up to date; "
+        return f"{done}{settings.database_path} is at schema version {version}"
+    finally:
+        await database.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    sub.add_parser("demo", help="play the canonical story on the loopback Discord")
+    db_parser = sub.add_parser("db", help="database maintenance")
+    db_sub = db_parser.add_subparsers(dest="action", required=True)
+    db_sub.add_parser("migrate", help="apply pending schema migrations")
+    backup = db_sub.add_parser("backup", help="online backup to PATH (safe while the bot runs)")
+    backup.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "demo":
+            from bot.demo import main as demo_main
+
+            return demo_main()
+        if args.command == "db":
+            storage = load_settings(StorageSettings)
+            print(asyncio.run(_db_command(storage, args.action, getattr(args, "path", None))))
+            return 0
+        return run(load_settings(Settings))
+    except ConfigError as exc:
+        return _fail(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Pace answers as plain data: what the bot says, independent of Discord.
+
+Slash commands and (later) plain-chat questions render the same
+:class:`Answer`, so the numbers and wording never drift between the two. The
+cog turns an Answer into an embed plus a one-line message content (the
+headline, so notifications and previews show the figure).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from bot.domain import predict as models
+from bot.domain.distance import STANDARD_DISTANCES, Distance, format_distance, parse_distance
+from bot.domain.errors import InputError
+from bot.domain.pace import convert, lap_splits
+from bot.domain.times import format_time, parse_time
+
+# Discord's embed description limit is 4096; keep a margin for the code fence.
+DESCRIPTION_BUDGET = 3900
+# Short labels keep the prediction table within a phone's code-block width.
+_SHORT_LABELS = {
+    Decimal(400): "400",
+    Decimal(800): "800",
+    Decimal(1500): "1500",
+    Decimal("1609.344"): "Mile",
+    Decimal(3000): "3000",
+    Decimal(5000): "5K",
+    Decimal(10000): "10K",
+    Decimal("21097.5"): "Half",
+    Decimal(42195): "Mar.",
+}
+SAME_PACE_NOTE = (
+    "Same pace, not an equivalent performance: a longer race at this pace is harder. "
+    "For equivalent times use /pace predict."
+)
+RANGE_NOTE = (
+    "* outside the model's range (Riegel and VDOT: 1500 m to the marathon; "
+    "Cameron: 800 m to the marathon)."
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str  # "Same pace", "Even splits", "Equivalent performance", "VDOT"
+    headline: str  # one line: message content, notification text and history summary
+    title: str
+    body: str  # embed description (markdown; tables in code blocks)
+    footer: str | None = None
+    # Tables too long for an embed come as a text file: (filename, text).
+    attachment: tuple[str, str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _code(lines: list[str]) -> str:
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def _speed(value: float) -> str:
+    # Half-up at two decimals, like every displayed figure.
+    return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
+
+
+def _effort(time_ms: int, distance: Distance) -> str:
+    # "2:05:30.0 for a marathon" reads better than "for marathon".
+    article = "a " if distance.label.endswith("marathon") else ""
+    return f"{format_time(time_ms)} for {article}{distance.label}"
+
+
+def pace_convert(time_text: str, distance_text: str) -> Answer:
+    """Same-pace conversion: the pace table for one effort."""
+    time_ms = parse_time(time_text)
+    distance = parse_distance(distance_text)
+    table = convert(time_ms, distance.metres)
+    rows = [
+        ("per 100 m", format_time(table.per_100_ms)),
+        ("per 200 m", format_time(table.per_200_ms)),
+        ("per 400 m", format_time(table.per_400_ms)),
+        ("per km", format_time(table.per_km_ms)),
+        ("per mile", format_time(table.per_mile_ms)),
+    ]
+    width = max(len(value) for _, value in rows)
+    lines = [f"{name:<10}{value:>{width}}" for name, value in rows]
+    lines += [
+        f"{'speed':<10}{_speed(table.kmh)} km/h",
+        f"{'':<10}{_speed(table.mph)} mph",
+        f"{'':<10}{_speed(table.metres_per_second)} m/s",
+    ]
+    effort = _effort(time_ms, distance)
+    per_400 = format_time(table.per_400_ms)
+    return Answer(
+        kind="Same pace",
+        headline=(
+            f"{effort} = {per_400} per 400 m, {format_time(table.per_km_ms)} per km, "
+            f"{format_time(table.per_mile_ms)} per mile (same pace)"
+        ),
+        title=f"Same pace: {effort}",
+        body=_code(lines),
+        footer=SAME_PACE_NOTE,
+    )
+
+
+def pace_laps(time_text: str, distance_text: str, lap_text: str | None = None) -> Answer:
+    """Even-pace splits as read on a track: the odd part first."""
+    time_ms = parse_time(time_text)
+    distance = parse_distance(distance_text)
+    lap = parse_distance(lap_text) if lap_text else parse_distance("400m")
+    splits = lap_splits(time_ms, distance.metres, lap.metres)
+    per_lap = convert(time_ms, distance.metres)
+    lap_pace = format_time(per_lap.per_400_ms * Fraction(lap.metres) / 400)
+    at_width = max(len(format_distance(s.distance_m)) for s in splits)
+    lines = [f"{'#':>3}  {'at':<{at_width}}  {'lap':>8}  {'total':>9}"]
+    for split in splits:
+        at = format_distance(split.distance_m)
+        lines.append(
+            f"{split.index:>3}  {at:<{at_width}}  {format_time(split.lap_ms):>8}"
+            f"  {format_time(split.cumulative_ms):>9}"
+        )
+    totals = ", ".join(format_time(s.cumulative_ms) for s in splits[:8])
+    if len(splits) > 8:
+        totals += ", …"
+    effort = _effort(time_ms, distance)
+    body = _code(lines)
+    attachment = None
+    if len(body) > DESCRIPTION_BUDGET:
+        attachment = ("splits.txt", "\n".join([f"Even splits: {effort}", *lines]) + "\n")
+        shown = lines[: 1 + 40]
+        body = _code([*shown, f"… {len(splits) - 40} more in splits.txt"])
+    first = splits[0]
+    odd_note = None
+    if first.distance_m != lap.metres:
+        odd_note = (
+            f"Not a whole number of {lap.label} laps: the first split is the odd "
+            f"{format_distance(first.distance_m)}, then {lap.label} laps."
+        )
+    return Answer(
+        kind="Even splits",
+        headline=f"{effort}: {lap_pace} per {lap.label}; splits {totals}",
+        title=f"Even splits: {effort}",
+        body=body,
+        footer=odd_note,
+        attachment=attachment,
+    )
+
+
+def _target_label(distance: Distance) -> str:
+    return _SHORT_LABELS.get(distance.metres, distance.label)
+
+
+def pace_predict(
+    time_text: str, distance_text: str, target_text: str | None = None, sex: str = "male"
+) -> Answer:
+    """Equivalent performances by Riegel, Cameron and VDOT, side by side."""
+    time_ms = parse_time(time_text)
+    distance = parse_distance(distance_text)
+    targets = [parse_distance(target_text)] if target_text else list(STANDARD_DISTANCES)
+    predictions = models.predict_all(time_ms, distance.metres, targets)
+    by_target: dict[Decimal, dict[str, models.Prediction]] = {}
+    for prediction in predictions:
+        by_target.setdefault(prediction.target_m, {})[prediction.model] = prediction
+    names = (models.RIEGEL, models.CAMERON, models.VDOT)
+
+    def cell(prediction: models.Prediction) -> str:
+        return format_time(prediction.time_ms) + ("" if prediction.in_range else "*")
+
+    label_width = max(4, *(len(_target_label(t)) for t in targets))
+    lines = [f"{'':<{label_width}} " + " ".join(f"{name:>10}" for name in names)]
+    flagged = False
+    for target in targets:
+        row = by_target[target.metres]
+        flagged |= any(not row[name].in_range for name in names)
+        lines.append(
+            f"{_target_label(target):<{label_width}} "
+            + " ".join(f"{cell(row[name]):>10}" for name in names)
+        )
+    effort = _effort(time_ms, distance)
+    notes: list[str] = []
+    if flagged:
+        notes.append(RANGE_NOTE)
+    if any(t.metres < 1500 for t in targets) or distance.metres < 1500:
+        notes.append(
+            "Below 1500 m these endurance models overrate sprinters; equal World Athletics "
+            f"points ({sex} tables) are the honest comparison there."
+        )
+    if target_text:
+        target = targets[0]
+        row = by_target[target.metres]
+        figures = " · ".join(f"{cell(row[name])} {name}" for name in names)
+        headline = f"{effort} ≈ {figures} for {target.label} (equivalent performance)"
+        title = f"Equivalent performance: {effort} → {target.label}"
+    else:
+        riegel_row = [
+            f"{_target_label(t)} {format_time(by_target[t.metres][models.RIEGEL].time_ms)}"
+            for t in targets
+            if t.metres != distance.metres and by_target[t.metres][models.RIEGEL].in_range
+        ]
+        headline = f"{effort} is worth (Riegel) " + ", ".join(riegel_row[:5])
+        if len(riegel_row) > 5:
+            headline += ", …"
+        title = f"Equivalent performances: {effort}"
+    return Answer(
+        kind="Equivalent performance",
+        headline=headline,
+        title=title,
+        body=_code(lines),
+        footer=" ".join(
+            [
+                "Riegel: T2 = T1 × (D2/D1)^1.06. Cameron: Dave Cameron's published model. "
+                "VDOT: Daniels & Gilbert.",
+                *notes,
+            ]
+        ),
+        notes=notes,
+    )
+
+
+def pace_vdot(time_text: str, distance_text: str) -> Answer:
+    """VDOT and the Daniels training paces it implies."""
+    time_ms = parse_time(time_text)
+    distance = parse_distance(distance_text)
+    vdot = models.vdot_from_performance(time_ms, distance.metres)
+    if not 10 <= vdot <= 100:
+        raise InputError(
+            f"That performance gives a VDOT of {vdot:.1f}, outside the 10–100 range the "
+            "tables cover.",
+            "`/pace vdot time:20:00 distance:5k`",
+        )
+    paces = models.training_paces(vdot)
+    lines = [f"{'zone':<7}{'/400':>9}{'/km':>9}{'/mile':>9}"]
+    for pace in paces:
+        if pace.slow_per_400_ms != pace.fast_per_400_ms:
+            rows = [
+                (
+                    f"{pace.code} slow",
+                    pace.slow_per_400_ms,
+                    pace.slow_per_km_ms,
+                    pace.slow_per_mile_ms,
+                ),
+                (
+                    f"{pace.code} fast",
+                    pace.fast_per_400_ms,
+                    pace.fast_per_km_ms,
+                    pace.fast_per_mile_ms,
+                ),
+            ]
+        else:
+            rows = [(pace.code, pace.fast_per_400_ms, pace.fast_per_km_ms, pace.fast_per_mile_ms)]
+        for name, per_400, per_km, per_mile in rows:
+            lines.append(
+                f"{name:<7}{format_time(per_400):>9}{format_time(per_km):>9}"
+                f"{format_time(per_mile):>9}"
+            )
+    effort = _effort(time_ms, distance)
+    vdot_text = f"{Decimal(repr(vdot)).quantize(Decimal('0.1'), rounding='ROUND_HALF_UP')}"
+    legend = ", ".join(f"{p.code} {p.name}" for p in paces)
+    notes = []
+    if not models.in_range(models.VDOT, distance.metres):
+        notes.append(
+            "VDOT is calibrated on 1500 m to the marathon; from this distance it is a rough guide."
+        )
+    return Answer(
+        kind="VDOT",
+        headline=f"VDOT {vdot_text} from {effort}",
+        title=f"VDOT {vdot_text}: {effort}",
+        body=f"Training paces (Daniels & Gilbert): {legend}.\n" + _code(lines),
+        footer=" ".join(["Daniels' Running Formula intensities.", *notes]),
+        notes=notes,
+    )

@@ -1,0 +1,173 @@
+"""One table-driven error handler for every interaction (commands, buttons,
+modals).
+
+User errors become an ephemeral reply that names the problem and shows a valid
+example; anything unexpected is logged with a short id that the user sees, so a
+report ("error id 3f9c01ab") can be matched to its traceback. No traceback ever
+reaches a user, and no reply here can ping anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+
+import discord
+from discord import app_commands
+
+from bot.domain.errors import InputError
+
+log = logging.getLogger(__name__)
+
+
+class UserError(app_commands.AppCommandError):
+    """A problem the user can fix, raised from commands, checks and views."""
+
+    def __init__(self, message: str, example: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+
+class NotAllowed(app_commands.CheckFailure):
+    """An explicit permission refusal ("Only coaches can post workouts")."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    # discord.py wraps what a callback raised; transformers chain the cause.
+    while True:
+        if isinstance(error, app_commands.CommandInvokeError):
+            error = error.original
+        elif isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+            error = error.__cause__
+        else:
+            return error
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value >= 1 else "a moment"
+
+
+# (exception type, message builder, may a command example follow?) — first match wins.
+_Rule = tuple[type[BaseException], Callable[[BaseException], str], bool]
+_RULES: list[_Rule] = [
+    (InputError, lambda e: e.message, True),  # type: ignore[attr-defined]
+    (UserError, lambda e: e.message, True),  # type: ignore[attr-defined]
+    (NotAllowed, lambda e: e.message, False),  # type: ignore[attr-defined]
+    (
+        app_commands.NoPrivateMessage,
+        lambda e: "This command works in a server, not in DMs.",
+        False,
+    ),
+    (
+        app_commands.CommandOnCooldown,
+        lambda e: f"Slow down a little: try again in {_seconds(e.retry_after)}.",  # type: ignore[attr-defined]
+        False,
+    ),
+    (
+        app_commands.MissingPermissions,
+        lambda e: (
+            "You need the "
+            + ", ".join(p.replace("_", " ").title() for p in e.missing_permissions)  # type: ignore[attr-defined]
+            + " permission for this."
+        ),
+        False,
+    ),
+    (
+        app_commands.BotMissingPermissions,
+        lambda e: (
+            "I am missing the "
+            + ", ".join(p.replace("_", " ").title() for p in e.missing_permissions)  # type: ignore[attr-defined]
+            + " permission here; ask an admin to grant it."
+        ),
+        False,
+    ),
+    (
+        discord.Forbidden,
+        lambda e: "Discord refused me permission to do that here (check my channel permissions).",
+        False,
+    ),
+    (
+        app_commands.CheckFailure,
+        lambda e: str(e) or "You can't use this command here.",
+        False,
+    ),
+]
+
+
+def user_message(error: BaseException, example: str | None = None) -> str | None:
+    """The reply text for a user error, or ``None`` when the error is a bug."""
+    for kind, build, with_example in _RULES:
+        if isinstance(error, kind):
+            text = build(error)
+            own_example = getattr(error, "example", None)
+            if with_example and (own_example or example):
+                text += f"\nExample: {own_example or example}"
+            return text
+    return None
+
+
+async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Reply privately, whether or not the interaction was answered already."""
+    mentions = discord.AllowedMentions.none()
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, allowed_mentions=mentions)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, allowed_mentions=mentions)
+
+
+def _command_example(interaction: discord.Interaction) -> str | None:
+    command = interaction.command
+    if command is None:
+        return None
+    return command.extras.get("example")
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Answer ``interaction`` for ``error``: explained if the user can fix it,
+    logged with an id otherwise. Never raises."""
+    error = _unwrap(error)
+    text = user_message(error, _command_example(interaction))
+    if text is None:
+        error_id = secrets.token_hex(4)
+        where = interaction.command.qualified_name if interaction.command else interaction.type
+        log.error("unexpected error %s in %s", error_id, where, exc_info=error)
+        text = (
+            f"Something went wrong on my side (error id `{error_id}`). It has been logged; "
+            "please try again in a moment."
+        )
+    try:
+        await send_ephemeral(interaction, text)
+    except discord.HTTPException:
+        # The interaction may have expired; the log above is all we can do.
+        log.warning("could not deliver an error reply for interaction %s", interaction.id)
+
+
+class ErrorReportingTree(app_commands.CommandTree):
+    """The bot's command tree: every command error goes through one table."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class ReportingView(discord.ui.View):
+    """Base view whose errors take the same path as command errors."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class ReportingModal(discord.ui.Modal):
+    """Base modal whose errors take the same path as command errors."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report_error(interaction, error)

@@ -1,0 +1,49 @@
+"""The error table: what a user reads for each kind of failure."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.domain.errors import InputError
+from bot.errors import NotAllowed, UserError, user_message
+
+
+def test_input_error_names_the_problem_and_gives_its_example() -> None:
+    text = user_message(InputError("`1:75` has 75 seconds.", "`1:15`"), "`/pace convert`")
+    assert text == "`1:75` has 75 seconds.\nExample: `1:15`"
+
+
+def test_command_example_is_used_when_the_error_has_none() -> None:
+    text = user_message(UserError("No workout today."), "`/wod today`")
+    assert text == "No workout today.\nExample: `/wod today`"
+
+
+def test_permission_refusals_are_explicit_and_carry_no_example() -> None:
+    text = user_message(NotAllowed("Only coaches can post workouts."), "`/wod post`")
+    assert text == "Only coaches can post workouts."
+
+
+def test_dm_only_guard() -> None:
+    assert "server" in (user_message(app_commands.NoPrivateMessage()) or "")
+
+
+def test_cooldown_says_when_to_retry() -> None:
+    cooldown = app_commands.Cooldown(1, 30)
+    error = app_commands.CommandOnCooldown(cooldown, 12.4)
+    assert user_message(error) == "Slow down a little: try again in 12 s."
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), KeyError("x"), ZeroDivisionError()])
+def test_bugs_are_not_user_errors(error: Exception) -> None:
+    assert user_message(error) is None
+
+
+def test_forbidden_is_explained() -> None:
+    class _Response:
+        status = 403
+        reason = "Forbidden"
+
+    error = discord.Forbidden(_Response(), {"message": "Missing Permissions", "code": 50013})
+    assert "permission" in (user_message(error) or "")
