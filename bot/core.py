@@ -35,6 +35,14 @@ def point_at_discord(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
+def _silence_voice_warnings() -> None:
+    # Trackside never joins voice; the "PyNaCl is not installed" warnings
+    # would only worry whoever reads the log.
+    discord.VoiceClient.warn_nacl = False
+    if hasattr(discord.VoiceClient, "warn_dave"):
+        discord.VoiceClient.warn_dave = False
+
+
 def minimal_intents() -> discord.Intents:
     """No privileged intent: Discord still delivers the text of DMs and of
     messages that mention the bot, which is all the bot reads."""
@@ -105,6 +113,16 @@ class Trackside(commands.Bot):
         log.info("command sync: %s", "; ".join(done))
         return done
 
+    async def on_command_error(
+        self, context: commands.Context[Trackside], exception: commands.CommandError
+    ) -> None:
+        # Mention-prefixed text commands exist only for the owner (``sync``);
+        # anything else a mention says is not a command, and a non-owner's
+        # ``sync`` is ignored rather than answered.
+        if isinstance(exception, commands.CommandNotFound | commands.NotOwner):
+            return
+        log.error("text command %s failed", context.command, exc_info=exception)
+
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("connected as %s (id %s) to %d servers", self.user, self.user.id, len(self.guilds))
@@ -115,4 +133,5 @@ def build_bot(
 ) -> Trackside:
     """The one factory: ``python -m bot``, the demo and the tests all use it."""
     point_at_discord(settings)
+    _silence_voice_warnings()
     return Trackside(settings=settings, database=database, clock=clock)

@@ -106,7 +106,9 @@ def user_message(error: BaseException, example: str | None = None) -> str | None
         if isinstance(error, kind):
             text = build(error)
             own_example = getattr(error, "example", None)
-            if with_example and (own_example or example):
+            if with_example and own_example and example:
+                text += f"\nExample: {own_example} · full command: {example}"
+            elif with_example and (own_example or example):
                 text += f"\nExample: {own_example or example}"
             return text
     return None

@@ -12,7 +12,7 @@ from bot.errors import NotAllowed, UserError, user_message
 
 def test_input_error_names_the_problem_and_gives_its_example() -> None:
     text = user_message(InputError("`1:75` has 75 seconds.", "`1:15`"), "`/pace convert`")
-    assert text == "`1:75` has 75 seconds.\nExample: `1:15`"
+    assert text == "`1:75` has 75 seconds.\nExample: `1:15` · full command: `/pace convert`"
 
 
 def test_command_example_is_used_when_the_error_has_none() -> None:

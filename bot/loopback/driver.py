@@ -1,0 +1,689 @@
+"""``FakeDiscord``: the loopback server plus the API tests use to act as users.
+
+A test builds a world (guilds, channels, roles, members), points discord.py at
+``fake.api_url`` / ``fake.gateway_url``, starts the real bot, and then drives
+it the way people would: slash commands, autocomplete, button clicks, modal
+submits and plain messages.  Each driver call returns a record that fills in
+as the bot answers, and everything Discord would have refused is collected in
+``fake.violations`` so ``fake.assert_clean()`` can fail the test.
+"""
+
+# The driver API's explicit timeout= parameters are its documented interface.
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from aiohttp import web
+
+from .appcommands import DriverError, OptionBuilder, check_can_use, find_command
+from .gateway import GatewayHub, GatewayStats
+from .limits import (
+    ATTACHMENT_SIZE_LIMIT,
+    BUTTON,
+    CHECKBOX,
+    CHECKBOX_GROUP,
+    ENTITY_SELECTS,
+    FILE_UPLOAD,
+    LABEL,
+    RADIO_GROUP,
+    SELECTS,
+    STRING_SELECT,
+    TEXT_DISPLAY,
+    TEXT_INPUT,
+)
+from .models import (
+    APPLICATION_COMMAND,
+    APPLICATION_COMMAND_AUTOCOMPLETE,
+    MESSAGE_COMPONENT,
+    MODAL_SUBMIT,
+    Attachment,
+    Channel,
+    Guild,
+    InteractionRecord,
+    Member,
+    Message,
+    User,
+    Violation,
+)
+from .permissions import SEND_MESSAGES, USE_APPLICATION_COMMANDS, VIEW_CHANNEL
+from .rest import RestApi
+from .world import (
+    INTENT_GUILD_MEMBERS,
+    INTENT_GUILD_PRESENCES,
+    INTENT_MESSAGE_CONTENT,
+    World,
+)
+
+Files = Mapping[str, bytes] | Sequence[tuple[str, bytes]]
+_MISSING: Any = object()
+
+
+class FakeDiscord(World):
+    """A fake Discord (REST + gateway) on 127.0.0.1 and the test driver for it.
+
+    Usage::
+
+        async with FakeDiscord() as fake:
+            guild = fake.create_guild("Track Club")
+            ...
+    """
+
+    def __init__(self, token: str = "fake-token", *, bot_name: str = "Trackside") -> None:
+        super().__init__(token, bot_name)
+        self.gateway = GatewayHub(self)
+        self.rest = RestApi(self)
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._last_action_id = 0
+
+    # ------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        """Bind 127.0.0.1 on a free port and start serving."""
+        app = web.Application(middlewares=[self.rest.middleware], client_max_size=64 * 1024 * 1024)
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/gateway/resume", self.gateway.handle)
+        for method, path, handler in self.rest.routes():
+            app.router.add_route(method, path, handler)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.cdn_base = self.base_url
+
+    async def close(self) -> None:
+        """Stop serving (close the bot first, or it will try to reconnect)."""
+        for itx in self.interactions:
+            if itx._watchdog is not None:
+                itx._watchdog.cancel()
+        await self.gateway.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """Value for ``discord.http.Route.BASE``."""
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        """Value for ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``."""
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    @property
+    def resume_gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway/resume"
+
+    @property
+    def application_flags(self) -> int:
+        """Application flags announcing which privileged intents are enabled."""
+        flags = 1 << 23  # APPLICATION_COMMAND_BADGE
+        if self.enabled_privileged_intents & INTENT_GUILD_PRESENCES:
+            flags |= 1 << 12
+        if self.enabled_privileged_intents & INTENT_GUILD_MEMBERS:
+            flags |= 1 << 14
+        if self.enabled_privileged_intents & INTENT_MESSAGE_CONTENT:
+            flags |= 1 << 18
+        return flags
+
+    # ------------------------------------------------------------ world hooks
+    def _dispatch(self, event: str, data: dict[str, Any], intent: int | None = None) -> None:
+        self.gateway.dispatch(event, data, intent)
+
+    def _gateway_intents(self) -> int:
+        return self.gateway.intents
+
+    def _loop_time(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _commands_synced(self, scope: int | None) -> None:
+        self._synced_scopes.add(scope)
+        label = "global" if scope is None else f"guild {self.guilds[scope].name!r}"
+        names = ", ".join(sorted(f"/{c['name']}" for c in self.commands(scope)))
+        self.transcript.append(f"-- {self.bot_user.name} synced {label} commands: {names}")
+        for waited, future in list(self._command_waiters):
+            if waited == scope and not future.done():
+                future.set_result(None)
+
+    def _expire(self, itx: InteractionRecord) -> None:
+        """Deadline watchdog: the user now sees "The application did not respond"."""
+        if itx.callbacks or itx.failed:
+            return
+        itx.failed = True
+        self._violate(
+            "ack_deadline",
+            f"{itx._describe()} did not respond within {itx.deadline:g} s "
+            "(the user sees 'The application did not respond')",
+            itx,
+        )
+        itx._responded.set()
+
+    # --------------------------------------------------------------- gateway
+    @property
+    def gateway_stats(self) -> GatewayStats:
+        return self.gateway.stats
+
+    async def wait_for_ready(self, timeout: float = 10.0) -> None:
+        """Wait until the bot identified and has processed READY and every GUILD_CREATE."""
+        await self.gateway.wait_for_ready(timeout)
+
+    async def sync_gateway(self, timeout: float = 5.0) -> None:
+        """Wait until the bot has processed every gateway event sent so far (e.g. a
+        CHANNEL_CREATE after ``create_channel``) so its cache is up to date."""
+        await self.gateway.barrier(timeout)
+
+    async def disconnect_gateway(
+        self, *, resume: bool = True, reconnect_op: bool = False, timeout: float = 10.0
+    ) -> None:
+        """Drop the bot's gateway connection and wait for it to come back.
+
+        ``resume=True`` closes with the resumable code 4000 (or sends op 7
+        RECONNECT with ``reconnect_op=True``) and waits for RESUME; events
+        dispatched meanwhile are replayed.  ``resume=False`` invalidates the
+        session (close 4009) and waits for a fresh IDENTIFY.
+        """
+        await self.gateway.disconnect(resume=resume, reconnect_op=reconnect_op, timeout=timeout)
+
+    async def wait_for_commands(
+        self, guild: Guild | None = None, *, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Wait until the bot has synced commands for ``guild`` (global if None)."""
+        scope = guild.id if guild is not None else None
+        if scope not in self._synced_scopes:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            entry = (scope, future)
+            self._command_waiters.append(entry)
+            try:
+                await asyncio.wait_for(future, timeout)
+            except TimeoutError:
+                label = "global" if guild is None else f"guild {guild.name!r}"
+                raise AssertionError(
+                    f"the bot did not sync {label} commands within {timeout:g} s"
+                ) from None
+            finally:
+                self._command_waiters.remove(entry)
+        return self.commands(guild)
+
+    # ---------------------------------------------------------- interactions
+    def _resolve_place(
+        self, user: User | Member, channel: Channel | None, dm: bool
+    ) -> tuple[User, Channel, Guild | None, Member | None]:
+        who = user.user if isinstance(user, Member) else user
+        if channel is None:
+            if not dm:
+                raise DriverError("pass channel=<guild channel or DM channel> or dm=True")
+            channel = self.dm_channel(who)
+        if channel.is_dm:
+            if channel.recipients[0].id != who.id:
+                raise DriverError(f"{who.name} is not the recipient of DM channel {channel.id}")
+            return who, channel, None, None
+        guild = self.guilds[channel.guild_id or 0]
+        member = guild.member(who)
+        if member is None:
+            raise DriverError(f"{who.name} is not a member of {guild.name!r}")
+        if not self.permissions_for(member, channel) & VIEW_CHANNEL:
+            raise DriverError(f"{who.name} cannot see #{channel.name}")
+        return who, channel, guild, member
+
+    def _interaction(
+        self,
+        itype: int,
+        user: User,
+        channel: Channel,
+        guild: Guild | None,
+        member: Member | None,
+        data: dict[str, Any],
+        name: str,
+        *,
+        message: Message | None = None,
+        locale: str = "en-US",
+    ) -> InteractionRecord:
+        if self.gateway.session is None:
+            raise DriverError("the bot is not connected (await fake.wait_for_ready() first)")
+        loop = asyncio.get_running_loop()
+        iid = self._snowflake()
+        token = "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48)
+        channel_payload = channel.payload()
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(self.application_id),
+            "type": itype,
+            "token": token,
+            "version": 1,
+            "data": data,
+            "channel_id": str(channel.id),
+            "channel": channel_payload,
+            "locale": locale,
+            "app_permissions": str(self.permissions_for(self.bot_user, channel)),
+            "entitlements": [],
+            "entitlement_sku_ids": [],
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
+            "context": 0 if guild else 1,
+        }
+        if guild is not None and member is not None:
+            channel_payload["permissions"] = str(self.permissions_for(member, channel))
+            payload.update(
+                guild_id=str(guild.id),
+                guild_locale=guild.locale,
+                guild={"id": str(guild.id), "locale": guild.locale, "features": []},
+                member=self.member_payload(member, channel=channel),
+            )
+        else:
+            payload["user"] = user.payload()
+        if message is not None:
+            payload["message"] = self.message_payload(message)
+        record = InteractionRecord(
+            id=iid,
+            token=token,
+            type=itype,
+            name=name,
+            user=user,
+            channel=channel,
+            guild=guild,
+            payload=payload,
+            created_at=loop.time(),
+            deadline=self.ack_deadline,
+            member=member,
+            source_message=message,
+        )
+        self.interactions.append(record)
+        self._interactions_by_token[token] = record
+        record._watchdog = loop.call_later(self.ack_deadline, self._expire, record)
+        self._last_action_id = iid
+        self.gateway.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    async def slash(
+        self,
+        user: User | Member,
+        name: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        channel: Channel | None = None,
+        dm: bool = False,
+        locale: str = "en-US",
+    ) -> InteractionRecord:
+        """Invoke a synced slash command as ``user``.
+
+        ``name`` is the full name (``"pace convert"``, ``"admin team add"``);
+        ``options`` maps option names to values (str/int/float/bool, or
+        User/Member/Role/Channel objects, or ``(filename, bytes)`` for
+        attachments).  Values are typed from the synced definition.
+        """
+        who, channel, guild, member = self._resolve_place(user, channel, dm)
+        command, chain, leaf = find_command(self, name, guild)
+        full = " ".join([command["name"], *(c["name"] for c in chain)])
+        check_can_use(self, command, full, who, channel, guild)
+        if (
+            member is not None
+            and not self.permissions_for(member, channel) & USE_APPLICATION_COMMANDS
+        ):
+            raise DriverError(f"{who.name} lacks Use Application Commands in #{channel.name}")
+        builder = OptionBuilder(self, guild, channel, who)
+        data = builder.command_data(command, chain, leaf, options or {}, full)
+        shown = " ".join(f"{k}:{_show(v)}" for k, v in (options or {}).items())
+        self.transcript.append(f"{self._where(channel.id)} {who.name}: /{full} {shown}".rstrip())
+        return self._interaction(
+            APPLICATION_COMMAND, who, channel, guild, member, data, full, locale=locale
+        )
+
+    async def autocomplete(
+        self,
+        user: User | Member,
+        name: str,
+        options: Mapping[str, Any],
+        *,
+        focused: str,
+        channel: Channel | None = None,
+        dm: bool = False,
+        timeout: float = 5.0,
+    ) -> list[dict[str, Any]]:
+        """Type into an autocomplete option and return the bot's choices
+        (``[{"name": ..., "value": ...}]``)."""
+        who, channel, guild, member = self._resolve_place(user, channel, dm)
+        command, chain, leaf = find_command(self, name, guild)
+        full = " ".join([command["name"], *(c["name"] for c in chain)])
+        check_can_use(self, command, full, who, channel, guild)
+        builder = OptionBuilder(self, guild, channel, who)
+        values = dict(options)
+        values.setdefault(focused, "")
+        data = builder.command_data(command, chain, leaf, values, full, focused=focused)
+        self.transcript.append(
+            f"{self._where(channel.id)} {who.name} typing /{full} {focused}:{values[focused]!s}…"
+        )
+        itx = self._interaction(
+            APPLICATION_COMMAND_AUTOCOMPLETE, who, channel, guild, member, data, full
+        )
+        callback = await itx.wait_response(timeout)
+        return list(itx.choices or []) if callback.type == 8 else []
+
+    async def click(
+        self,
+        user: User | Member,
+        message: Message | int,
+        custom_id: str,
+        *,
+        values: Sequence[Any] | None = None,
+    ) -> InteractionRecord:
+        """Click a button (or choose ``values`` in a select menu) on ``message``."""
+        msg = message if isinstance(message, Message) else self.get_message(message)
+        if msg is None or msg.deleted:
+            raise DriverError(f"message {message!r} does not exist (or was deleted)")
+        component = msg.find_component(custom_id)
+        if component is None:
+            ids = [c.get("custom_id") for c in msg.iter_components() if c.get("custom_id")]
+            raise DriverError(f"message {msg.id} has no component {custom_id!r}; has {ids}")
+        channel = self.channels[msg.channel_id]
+        who, channel, guild, member = self._resolve_place(user, channel, False)
+        if msg.ephemeral:
+            owner = self._interaction_for_message(msg)
+            if owner is None or owner.user.id != who.id:
+                raise DriverError(f"{who.name} cannot see ephemeral message {msg.id}")
+        if msg.loading:
+            raise DriverError(f"message {msg.id} is still loading")
+        ctype = component["type"]
+        if component.get("disabled"):
+            raise DriverError(f"component {custom_id!r} is disabled")
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": ctype}
+        label = component.get("label") or custom_id
+        if ctype == BUTTON:
+            if component.get("style") in (5, 6):
+                raise DriverError(
+                    f"{custom_id!r} is a link/premium button; it sends no interaction"
+                )
+            if values is not None:
+                raise DriverError("values= is only for select menus")
+        elif ctype in SELECTS:
+            chosen = list(values or [])
+            low, high = component.get("min_values", 1), component.get("max_values", 1)
+            if not low <= len(chosen) <= high:
+                raise DriverError(
+                    f"select {custom_id!r} needs {low}..{high} values, got {len(chosen)}"
+                )
+            builder = OptionBuilder(self, guild, channel, who)
+            data["values"] = self._select_values(component, chosen, builder)
+            resolved = builder.resolved_payload()
+            if resolved:
+                data["resolved"] = resolved
+            label = f"{label} → {', '.join(map(str, data['values']))}"
+        else:
+            raise DriverError(f"component {custom_id!r} (type {ctype}) is not clickable")
+        self.transcript.append(f"{self._where(channel.id)} {who.name} clicked [{label}]")
+        return self._interaction(
+            MESSAGE_COMPONENT, who, channel, guild, member, data, custom_id, message=msg
+        )
+
+    def _select_values(
+        self, component: dict[str, Any], chosen: list[Any], builder: OptionBuilder
+    ) -> list[str]:
+        if component["type"] == STRING_SELECT:
+            allowed = {o.get("value") for o in component.get("options") or []}
+            bad = [v for v in chosen if v not in allowed]
+            if bad:
+                raise DriverError(f"{bad} not among the select options {sorted(allowed)}")
+            return [str(v) for v in chosen]
+        out = []
+        for raw in chosen:
+            kinds = {5: "users", 6: "roles", 7: "mentionables", 8: "channels"}[component["type"]]
+            entity = builder._entity(
+                raw,
+                f"select {component.get('custom_id')!r}",
+                users=kinds in ("users", "mentionables"),
+                roles=kinds in ("roles", "mentionables"),
+                channels=kinds == "channels",
+            )
+            if isinstance(entity, User):
+                builder.add_user(entity)
+            elif isinstance(entity, Channel):
+                builder.add_channel(entity)
+            else:
+                builder.add_role(entity)
+            out.append(str(entity.id))
+        assert component["type"] in ENTITY_SELECTS
+        return out
+
+    async def submit_modal(
+        self,
+        user: User | Member,
+        itx: InteractionRecord,
+        values: Mapping[str, Any] | None = None,
+    ) -> InteractionRecord:
+        """Fill in and submit the modal that ``itx`` was answered with.
+
+        ``values`` maps input custom_ids to text (text inputs), lists (selects,
+        checkbox groups), a bool (checkbox) or ``(filename, bytes)`` lists
+        (file upload).  Unset text inputs keep their pre-filled value.
+        """
+        modal = itx.modal
+        if modal is None:
+            raise DriverError(f"{itx._describe()} was not answered with a modal")
+        who = user.user if isinstance(user, Member) else user
+        if who.id != itx.user.id:
+            raise DriverError(f"the modal was shown to {itx.user.name}, not {who.name}")
+        given = dict(values or {})
+        builder = OptionBuilder(self, itx.guild, itx.channel, who)
+        components = []
+        for top in modal.get("components") or []:
+            if top.get("type") == 1:
+                inner = top["components"][0]
+                components.append(
+                    {"type": 1, "components": [self._submit_input(inner, given, builder, None)]}
+                )
+            elif top.get("type") == LABEL:
+                entry = {
+                    "type": LABEL,
+                    "component": self._submit_input(
+                        top["component"], given, builder, top.get("label")
+                    ),
+                }
+                if top.get("id") is not None:
+                    entry["id"] = top["id"]
+                components.append(entry)
+            elif top.get("type") == TEXT_DISPLAY:
+                components.append({"type": TEXT_DISPLAY, "id": top.get("id")})
+        if given:
+            raise DriverError(f"modal {modal.get('custom_id')!r} has no inputs {sorted(given)}")
+        data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": components}
+        resolved = builder.resolved_payload()
+        if resolved:
+            data["resolved"] = resolved
+        shown = ", ".join(f"{k}={_show(v)}" for k, v in (values or {}).items())
+        self.transcript.append(
+            f"{self._where(itx.channel.id)} {who.name} submitted “{modal.get('title')}”: {shown}"
+        )
+        record = self._interaction(
+            MODAL_SUBMIT,
+            who,
+            itx.channel,
+            itx.guild,
+            itx.member,
+            data,
+            str(modal["custom_id"]),
+            message=itx.source_message,
+        )
+        record.parent = itx
+        return record
+
+    def _submit_input(
+        self,
+        comp: dict[str, Any],
+        given: dict[str, Any],
+        builder: OptionBuilder,
+        label: str | None,
+    ) -> dict[str, Any]:
+        cid = comp.get("custom_id")
+        ctype = comp.get("type")
+        raw = given.pop(cid, _MISSING)
+        name = label or comp.get("label") or cid
+        out: dict[str, Any] = {"type": ctype, "custom_id": cid}
+        if comp.get("id") is not None:
+            out["id"] = comp["id"]
+        if ctype == TEXT_INPUT:
+            value = (comp.get("value") or "") if raw is _MISSING else str(raw)
+            if comp.get("required", True) and not value:
+                raise DriverError(f"modal field {name!r} is required")
+            low, high = comp.get("min_length"), comp.get("max_length")
+            if value and low is not None and len(value) < low:
+                raise DriverError(f"modal field {name!r} needs at least {low} characters")
+            if high is not None and len(value) > high:
+                raise DriverError(f"modal field {name!r} allows at most {high} characters")
+            out["value"] = value
+        elif ctype in SELECTS or ctype == CHECKBOX_GROUP:
+            chosen = [] if raw is _MISSING else list(raw)
+            if ctype in SELECTS:
+                out["values"] = self._select_values(comp, chosen, builder)
+            else:
+                out["values"] = [str(v) for v in chosen]
+        elif ctype == RADIO_GROUP:
+            out["value"] = None if raw is _MISSING else raw
+        elif ctype == CHECKBOX:
+            out["value"] = False if raw is _MISSING else bool(raw)
+        elif ctype == FILE_UPLOAD:
+            files = [] if raw is _MISSING else list(raw)
+            out["values"] = [
+                str(builder.add_attachment(f, f"modal field {name!r}").id) for f in files
+            ]
+        return out
+
+    # ---------------------------------------------------------------- messages
+    async def send_message(
+        self,
+        user: User | Member,
+        channel: Channel,
+        content: str = "",
+        *,
+        mentions: Iterable[User | Member] = (),
+        files: Files | None = None,
+        reply_to: Message | None = None,
+    ) -> Message:
+        """Post a message as ``user`` (dispatches MESSAGE_CREATE to the bot).
+
+        Mentions are derived from ``<@id>`` in the content, as Discord does;
+        ``mentions=[fake.bot_user]`` prepends the missing ``<@id>`` markers.
+        """
+        who, channel, _guild, member = self._resolve_place(user, channel, False)
+        if member is not None and not self.permissions_for(member, channel) & SEND_MESSAGES:
+            raise DriverError(f"{who.name} cannot send messages in #{channel.name}")
+        prefix = [m.mention for m in mentions if m.mention not in content]
+        text = " ".join([*prefix, content]).strip() if prefix else content
+        items = list(files.items()) if isinstance(files, Mapping) else list(files or [])
+        attachments = [
+            Attachment(self._snowflake(), filename, bytes(raw)) for filename, raw in items
+        ]
+        data: dict[str, Any] = {"content": text}
+        if reply_to is not None:
+            data["message_reference"] = {
+                "type": 0,
+                "message_id": str(reply_to.id),
+                "channel_id": str(reply_to.channel_id),
+                "guild_id": str(reply_to.guild_id) if reply_to.guild_id else None,
+            }
+        msg = self._new_message(channel, who, data, attachments, type=19 if reply_to else 0)
+        self._last_action_id = msg.id
+        return msg
+
+    async def wait_for_message(
+        self,
+        channel: Channel,
+        predicate: Callable[[Message], bool] | None = None,
+        *,
+        after: Message | InteractionRecord | int | None = None,
+        timeout: float = 5.0,
+    ) -> Message:
+        """The first non-ephemeral message in ``channel`` newer than ``after``
+        that matches ``predicate``.  ``after`` defaults to the last driver action
+        (slash/click/submit/send_message), i.e. "what the bot posted since"."""
+        after_id = (
+            self._last_action_id
+            if after is None
+            else (after if isinstance(after, int) else after.id)
+        )
+        check = predicate or (lambda _m: True)
+        for msg in self.messages(channel):
+            if msg.id > after_id and not msg.loading and check(msg):
+                return msg
+        future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+        entry = (channel.id, check, after_id, future)
+        self._message_waiters.append(entry)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            recent = [f"{m.author.name}: {m.content[:60]!r}" for m in self.messages(channel)[-5:]]
+            raise AssertionError(
+                f"no matching message in {self._where(channel.id)} within {timeout:g} s; "
+                f"latest messages: {recent}"
+            ) from None
+        finally:
+            self._message_waiters.remove(entry)
+
+    # ------------------------------------------------------------- violations
+    async def wait_for_violation(
+        self, kind: str | None = None, *, timeout: float = 5.0
+    ) -> Violation:
+        """The first recorded violation (of ``kind``, if given), waiting if needed."""
+
+        def check(v: Violation) -> bool:
+            return kind is None or v.kind == kind
+
+        for violation in self.violations:
+            if check(violation):
+                return violation
+        future: asyncio.Future[Violation] = asyncio.get_running_loop().create_future()
+        entry = (check, future)
+        self._violation_waiters.append(entry)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise AssertionError(f"no {kind or ''} violation within {timeout:g} s") from None
+        finally:
+            self._violation_waiters.remove(entry)
+
+    def take_violations(self) -> list[Violation]:
+        """Return and clear the recorded violations (for tests that provoke them)."""
+        taken, self.violations = self.violations, []
+        return taken
+
+    def assert_clean(self) -> None:
+        """Fail if the bot used unknown routes or did anything Discord rejects."""
+        problems = [f"unknown route: {r}" for r in self.unknown_routes]
+        problems += [str(v) for v in self.violations]
+        if problems:
+            raise AssertionError(
+                "fake Discord saw problems:\n" + "\n".join(f"  - {p}" for p in problems)
+            )
+
+    def format_transcript(self) -> str:
+        """Human-readable log of what users did and what the bot answered."""
+        return "\n".join(self.transcript)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, User | Member):
+        return f"@{value.name}"
+    if isinstance(value, Channel):
+        return f"#{value.name}"
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], bytes | bytearray):
+        return f"📎{value[0]}"
+    if hasattr(value, "name") and hasattr(value, "guild_id"):
+        return f"@{value.name}"
+    return str(value)

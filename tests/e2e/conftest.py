@@ -1,0 +1,89 @@
+"""Shared world for end-to-end tests: the loopback Discord with a track club,
+and the real Trackside bot connected to it (one per test module)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.core import Trackside
+from bot.loopback import (
+    ATTACH_FILES,
+    EMBED_LINKS,
+    MANAGE_GUILD,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+    Channel,
+    FakeDiscord,
+    Guild,
+    Member,
+    Role,
+)
+from bot.sandbox import LOOPBACK_TOKEN, running_bot
+
+# What the README's invite link grants.
+INVITE_PERMISSIONS = (
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
+)
+
+
+@dataclass
+class Club:
+    """A server as a coach would set it up, with the bot invited."""
+
+    fake: FakeDiscord
+    bot: Trackside
+    guild: Guild
+    general: Channel
+    workouts: Channel
+    coach_role: Role
+    coach: Member  # has Manage Server
+    assistant: Member  # has only the coach role
+    ana: Member
+    ben: Member
+    database_path: Path
+
+
+def build_world(fake: FakeDiscord) -> dict[str, object]:
+    guild = fake.create_guild("Track Club", bot_permissions=INVITE_PERMISSIONS)
+    general = fake.create_channel(guild, "general")
+    workouts = fake.create_channel(guild, "workouts")
+    coach_role = fake.create_role(guild, "Coach")
+    coach = fake.create_member(guild, "Coach Rivera", permissions=MANAGE_GUILD)
+    assistant = fake.create_member(guild, "Assistant Kim", roles=[coach_role])
+    ana = fake.create_member(guild, "Ana")
+    ben = fake.create_member(guild, "Ben")
+    return {
+        "guild": guild,
+        "general": general,
+        "workouts": workouts,
+        "coach_role": coach_role,
+        "coach": coach,
+        "assistant": assistant,
+        "ana": ana,
+        "ben": ben,
+    }
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def club(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Club]:
+    database_path = tmp_path_factory.mktemp("club") / "trackside.db"
+    async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
+        world = build_world(fake)
+        guild = world["guild"]
+        async with running_bot(fake, database_path, dev_guild_id=guild.id) as bot:  # type: ignore[attr-defined]
+            await fake.wait_for_commands(guild)  # type: ignore[arg-type]
+            yield Club(fake=fake, bot=bot, database_path=database_path, **world)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def clean_fake(club: Club):
+    """Fail the test if the bot hit an unknown route or broke a Discord rule."""
+    club.fake.take_violations()
+    yield club.fake
+    club.fake.assert_clean()

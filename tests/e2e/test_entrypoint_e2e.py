@@ -1,0 +1,91 @@
+"""``python -m bot`` as a real process: configuration loading, start-up,
+an answer through the loopback Discord, and the one-line failures."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.loopback import FakeDiscord
+from bot.sandbox import LOOPBACK_TOKEN, subprocess_environment
+from tests.e2e.conftest import build_world
+
+WRONG_BUT_WELL_FORMED = "MTAxMDAwMDAwMDAwMDAwMDAy.GWrong.this-token-is-not-the-one-discord-knows"
+
+
+async def _start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_python_m_bot_starts_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
+        world = build_world(fake)
+        database = tmp_path / "fresh" / "folder" / "trackside.db"
+        env = subprocess_environment(fake, database, DEV_GUILD_ID=str(world["guild"].id))
+        process = await _start(env, tmp_path)
+        try:
+            await fake.wait_for_ready(timeout=30)
+            await fake.wait_for_commands(world["guild"], timeout=10)
+            itx = await fake.slash(
+                world["ana"],
+                "pace convert",
+                {"time": "37.47", "distance": "300m"},
+                channel=world["general"],
+            )
+            assert "49.96 per 400 m" in (await itx.wait_reply(timeout=10)).content
+            assert database.exists()  # its folder was created at start-up
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGINT)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, stderr.decode()
+        assert LOOPBACK_TOKEN not in stderr.decode()
+        fake.assert_clean()
+
+
+async def test_a_token_discord_rejects_gives_one_line_and_a_failing_exit(tmp_path: Path) -> None:
+    async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
+        env = subprocess_environment(fake, tmp_path / "t.db", DISCORD_TOKEN=WRONG_BUT_WELL_FORMED)
+        process = await _start(env, tmp_path)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("trackside:")]
+    assert process.returncode == 1
+    assert lines == [
+        "trackside: Discord rejected DISCORD_TOKEN (401 Unauthorized): reset the token on the "
+        "Developer Portal's Bot page and paste the new one into .env."
+    ]
+    assert "Traceback" not in stderr.decode()
+    assert WRONG_BUT_WELL_FORMED not in stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        (None, "trackside: DISCORD_TOKEN is not set"),
+        ("not-a-token", "trackside: DISCORD_TOKEN does not look like a bot token"),
+    ],
+)
+async def test_missing_or_malformed_token_is_one_line(
+    tmp_path: Path, token: str | None, expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")}
+    if token is not None:
+        env["DISCORD_TOKEN"] = token
+    process = await _start(env, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert stderr.decode().strip().startswith(expected)
+    assert len(stderr.decode().strip().splitlines()) == 1
