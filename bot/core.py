@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from typing import Any
 
 import discord
 import yarl
@@ -60,6 +61,7 @@ class Trackside(commands.Bot):
         settings: Settings,
         database: SQLiteDatabase,
         clock: Clock | None = None,
+        **client_options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -68,6 +70,7 @@ class Trackside(commands.Bot):
             help_command=None,
             tree_cls=ErrorReportingTree,
             owner_ids=set(settings.owner_ids) or None,
+            **client_options,
         )
         self.settings = settings
         self.db = database
@@ -129,9 +132,16 @@ class Trackside(commands.Bot):
 
 
 def build_bot(
-    settings: Settings, database: SQLiteDatabase, clock: Clock | None = None
+    settings: Settings,
+    database: SQLiteDatabase,
+    clock: Clock | None = None,
+    **client_options: Any,
 ) -> Trackside:
-    """The one factory: ``python -m bot``, the demo and the tests all use it."""
+    """The one factory: ``python -m bot``, the demo and the tests all use it.
+
+    ``client_options`` go to :class:`discord.Client` (the loopback harness
+    shortens ``guild_ready_timeout``; production uses discord.py's defaults).
+    """
     point_at_discord(settings)
     _silence_voice_warnings()
-    return Trackside(settings=settings, database=database, clock=clock)
+    return Trackside(settings=settings, database=database, clock=clock, **client_options)

@@ -64,10 +64,14 @@ async def running_bot(
     """Start Trackside on ``fake`` and yield it once it is connected and ready."""
     settings = loopback_settings(fake, database_path, dev_guild_id=dev_guild_id)
     database = await open_database(settings.database_path)
-    bot = build_bot(settings, database, clock)
+    # on_ready fires guild_ready_timeout after the last GUILD_CREATE: 2 s by
+    # default, pointless on a loopback Discord that sends them all at once.
+    bot = build_bot(settings, database, clock, guild_ready_timeout=0.05)
     runner = asyncio.create_task(bot.start(settings.token), name="trackside")
     try:
-        ready = asyncio.create_task(fake.wait_for_ready(ready_timeout))
+        # The bot's own on_ready, not the fake's: after a restart the fake
+        # still remembers the previous session until the new one identifies.
+        ready = asyncio.create_task(asyncio.wait_for(bot.wait_until_ready(), ready_timeout))
         done, _ = await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
         if runner in done:
             ready.cancel()

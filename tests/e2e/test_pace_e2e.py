@@ -187,3 +187,30 @@ async def test_bot_resumes_after_a_gateway_disconnect(club: Club, clean_fake) ->
         club.ana, "pace convert", {"time": "37.47", "distance": "300m"}, channel=club.general
     )
     assert "49.96" in (await itx.wait_reply()).content
+
+
+async def test_a_long_split_table_comes_as_a_text_file(club: Club, clean_fake) -> None:
+    itx = await club.fake.slash(
+        club.ana,
+        "pace laps",
+        {"time": "2:05:30", "distance": "marathon", "lap": "250m"},
+        channel=club.general,
+    )
+    reply = await itx.wait_reply()
+    assert [a.filename for a in reply.attachments] == ["splits.txt"]
+    rows = reply.attachments[0].data.decode().splitlines()
+    assert len(rows) == 2 + 169  # heading, column names, 168 laps of 250 m and the odd 195 m
+    assert rows[-1].split()[-1] == "2:05:30.0"
+    assert len(reply.embeds[0]["description"]) <= 4096
+
+
+async def test_too_many_laps_is_a_user_error(club: Club, clean_fake) -> None:
+    itx = await club.fake.slash(
+        club.ana,
+        "pace laps",
+        {"time": "2:05:30", "distance": "marathon", "lap": "100m"},
+        channel=club.general,
+    )
+    reply = await itx.wait_reply()
+    assert reply.ephemeral
+    assert "Example: `" in reply.content
