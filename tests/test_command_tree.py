@@ -23,6 +23,16 @@ CONTRACT = {
     "pace vdot": ["time", "distance"],
     "pace history": [],
     "help": [],
+    "wod post": ["workout", "date?", "title?", "recovery?", "notes?"],
+    "wod today": [],
+    "wod show": ["date"],
+    "wod list": ["days?"],
+    "wod delete": ["date"],
+    "config channel": ["channel"],
+    "config post-time": ["time"],
+    "config timezone": ["timezone"],
+    "config coach-role": ["role"],
+    "config show": [],
 }
 
 
@@ -30,11 +40,11 @@ CONTRACT = {
 async def tree_bot(tmp_path: Path):
     database = await open_database(tmp_path / "t.db")
     await database.migrate()
-    bot = Trackside(settings=Settings(discord_token=TOKEN), database=database)
-    for extension in EXTENSIONS:
-        await bot.load_extension(extension)
-    yield bot
-    await bot.close()
+    bot = Trackside(settings=Settings(_env_file=None, discord_token=TOKEN), database=database)
+    async with bot:  # initialised as for a start, without logging in
+        for extension in EXTENSIONS:
+            await bot.load_extension(extension)
+        yield bot
     await database.close()
 
 

@@ -246,6 +246,8 @@ class Guild:
     channels: list[Channel] = field(default_factory=list)
     members: dict[int, Member] = field(default_factory=dict)
     locale: str = "en-US"
+    # Top-level command names an admin opened to everyone (Integrations settings).
+    command_overrides: set[str] = field(default_factory=set)
 
     @property
     def everyone(self) -> Role:

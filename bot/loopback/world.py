@@ -228,6 +228,12 @@ class World:
         )
         return member
 
+    def allow_command_for_everyone(self, guild: Guild, command_name: str) -> None:
+        """What a server admin does in Server Settings → Integrations: let
+        every member use a command despite its default_member_permissions.
+        The bot's own checks are then the only guard, as in production."""
+        guild.command_overrides.add(command_name)
+
     def add_role(self, member: Member, role: Role) -> None:
         if role.id not in member.roles:
             member.roles.append(role.id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
+from bot.clock import ManualClock
 from bot.core import Trackside
 from bot.loopback import (
     ATTACH_FILES,
@@ -25,6 +27,9 @@ from bot.loopback import (
     Role,
 )
 from bot.sandbox import LOOPBACK_TOKEN, running_bot
+
+# The club's clock starts at noon UTC on a Saturday and moves only when a test sets it.
+CLUB_START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 # What the README's invite link grants.
 INVITE_PERMISSIONS = (
@@ -47,6 +52,7 @@ class Club:
     ana: Member
     ben: Member
     database_path: Path
+    clock: ManualClock
 
 
 def build_world(fake: FakeDiscord) -> dict[str, object]:
@@ -76,9 +82,21 @@ async def club(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Club]:
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         world = build_world(fake)
         guild = world["guild"]
-        async with running_bot(fake, database_path, dev_guild_id=guild.id) as bot:  # type: ignore[attr-defined]
+        clock = ManualClock(CLUB_START)
+        async with running_bot(
+            fake,
+            database_path,
+            dev_guild_id=guild.id,  # type: ignore[attr-defined]
+            clock=clock,
+        ) as bot:
             await fake.wait_for_commands(guild)  # type: ignore[arg-type]
-            yield Club(fake=fake, bot=bot, database_path=database_path, **world)  # type: ignore[arg-type]
+            yield Club(
+                fake=fake,
+                bot=bot,
+                database_path=database_path,
+                clock=clock,
+                **world,  # type: ignore[arg-type]
+            )
 
 
 @pytest.fixture

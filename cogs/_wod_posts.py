@@ -1,0 +1,155 @@
+"""Posting and editing the workout-of-the-day message, and its persistent
+**Submit splits** button.
+
+Shared by ``/wod post`` (post or edit now) and the scheduler (post when due).
+Exactly once: a workout is claimed in the database before its message is sent,
+and the message id is stored right after; a claim left by a crash in between
+is reconciled against the channel's recent messages before posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.clock import epoch_ms
+from cogs._splits_form import BUTTON_ID, SubmitSplitsButton
+from cogs._wod_text import long_date, parsed_of, workout_content, workout_embed
+from db.workouts import StoredWorkout, WorkoutQueries
+
+if TYPE_CHECKING:
+    from bot.core import Trackside
+
+log = logging.getLogger(__name__)
+
+# A claim older than this is a crash between "send" and "store the id".
+CLAIM_TIMEOUT = timedelta(minutes=2)
+# How far back to look for our own message when reconciling a stale claim.
+RECONCILE_HISTORY = 50
+
+
+def post_view(workout: StoredWorkout) -> discord.ui.View | None:
+    if not parsed_of(workout).reps:
+        return None  # a rest day has nothing to submit
+    view = discord.ui.View(timeout=None)
+    view.add_item(SubmitSplitsButton(workout.id))
+    return view
+
+
+def _failure_text(error: discord.HTTPException, channel_id: int) -> str:
+    if isinstance(error, discord.NotFound):
+        return f"the channel <#{channel_id}> no longer exists (or I can't see it)"
+    if isinstance(error, discord.Forbidden):
+        return (
+            f"I am missing permission to post in <#{channel_id}> "
+            "(View Channel, Send Messages, Embed Links)"
+        )
+    return f"Discord refused the post in <#{channel_id}> ({error.status})"
+
+
+class WorkoutPoster:
+    """Posts, edits and reports on workout messages for one bot."""
+
+    def __init__(self, bot: Trackside) -> None:
+        self.bot = bot
+        self.workouts = WorkoutQueries(bot.db)
+
+    def _now(self) -> int:
+        return epoch_ms(self.bot.clock.now())
+
+    def _stale_before(self) -> int:
+        return epoch_ms(self.bot.clock.now() - CLAIM_TIMEOUT)
+
+    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]:
+        """Post ``workout`` in ``channel_id`` unless someone else is posting it.
+
+        Returns (posted, what happened) for the caller's confirmation.
+        """
+        if not await self.workouts.claim(
+            workout, now=self._now(), stale_claim_before=self._stale_before()
+        ):
+            return False, "it is already being posted"
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=workout.guild_id)
+        try:
+            existing = None
+            if workout.post_claimed_at is not None:  # a crash mid-post: did it go out?
+                existing = await self._find_our_post(channel, workout)
+            message = existing or await channel.send(
+                content=workout_content(workout),
+                embed=workout_embed(workout),
+                view=post_view(workout),  # type: ignore[arg-type]
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as error:
+            reason = _failure_text(error, channel_id)
+            await self.workouts.mark_failed(workout.id, reason)
+            log.warning(
+                "could not post workout %s of guild %s: %s", workout.id, workout.guild_id, reason
+            )
+            await self._tell_author(workout, reason)
+            return False, reason
+        await self.workouts.mark_posted(
+            workout.id, channel_id=channel_id, message_id=message.id, now=self._now()
+        )
+        log.info("posted workout %s in channel %s", workout.id, channel_id)
+        return True, f"posted in <#{channel_id}>"
+
+    async def refresh(self, workout: StoredWorkout) -> bool:
+        """Edit the posted message to show ``workout``; False if it is gone."""
+        assert workout.channel_id is not None and workout.message_id is not None
+        channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
+        try:
+            await channel.get_partial_message(workout.message_id).edit(
+                content=workout_content(workout),
+                embed=workout_embed(workout),
+                view=post_view(workout),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.NotFound:
+            await self.workouts.forget_message(workout.id)
+            return False
+        return True
+
+    async def remove(self, workout: StoredWorkout) -> None:
+        if workout.channel_id is None or workout.message_id is None:
+            return
+        channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
+        try:
+            await channel.get_partial_message(workout.message_id).delete()
+        except discord.HTTPException as error:  # gone or forbidden: the row goes anyway
+            log.info("could not delete workout message %s: %s", workout.message_id, error)
+
+    async def _find_our_post(
+        self, channel: discord.PartialMessageable, workout: StoredWorkout
+    ) -> discord.Message | None:
+        wanted = BUTTON_ID.format(workout_id=workout.id)
+        content = workout_content(workout)
+        assert self.bot.user is not None
+        async for message in channel.history(limit=RECONCILE_HISTORY):
+            if message.author.id != self.bot.user.id:
+                continue
+            ids = [
+                getattr(child, "custom_id", None)
+                for row in message.components
+                for child in getattr(row, "children", [])
+            ]
+            if wanted in ids or (not ids and message.content == content):
+                return message
+        return None
+
+    async def _tell_author(self, workout: StoredWorkout, reason: str) -> None:
+        text = (
+            f"I couldn't post your workout for {long_date(workout.local_date)}: {reason}. "
+            "Fix the permission or pick a channel with `/config channel`, then run "
+            "`/wod post` again."
+        )
+        try:
+            user = self.bot.get_user(workout.author_id) or await self.bot.fetch_user(
+                workout.author_id
+            )
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.warning("could not DM author %s about a failed post: %s", workout.author_id, error)

@@ -1,0 +1,165 @@
+"""``/config``: a server's posting channel, post time, timezone and coach role
+(Manage Server only)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.clock import epoch_ms
+from bot.core import Trackside
+from bot.domain.dates import canonical_timezone, local_today, parse_post_time, timezone_names
+from bot.domain.errors import InputError
+from bot.permissions import require_guild, require_manage_guild
+from cogs._wod_text import long_date
+from db.guild_settings import GuildSettings, GuildSettingsQueries
+from db.workouts import WorkoutQueries
+
+NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
+
+
+def _settings_embed(settings: GuildSettings, failures: list[str]) -> discord.Embed:
+    embed = discord.Embed(title="Trackside settings", colour=discord.Colour.blurple())
+    embed.add_field(
+        name="Workout channel",
+        value=f"<#{settings.channel_id}>"
+        if settings.channel_id
+        else "not set: the channel where /wod post is used",
+        inline=False,
+    )
+    embed.add_field(name="Post time", value=settings.post_time, inline=True)
+    embed.add_field(name="Timezone", value=settings.timezone, inline=True)
+    embed.add_field(
+        name="Coach role",
+        value=f"<@&{settings.coach_role_id}>"
+        if settings.coach_role_id
+        else "not set: members with Manage Server",
+        inline=False,
+    )
+    if failures:
+        embed.add_field(name="⚠️ Posts that failed", value="\n".join(failures)[:1024], inline=False)
+    return embed
+
+
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+@app_commands.default_permissions(manage_guild=True)
+class Config(commands.GroupCog, group_name="config", group_description="Trackside settings"):
+    def __init__(self, bot: Trackside) -> None:
+        self.bot = bot
+        self.settings = GuildSettingsQueries(bot.db)
+        self.workouts = WorkoutQueries(bot.db)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        require_guild(interaction)
+        # Autocomplete only lists time zones; every change is still checked.
+        if interaction.type is not discord.InteractionType.autocomplete:
+            require_manage_guild(interaction)
+        return True
+
+    async def _update(self, interaction: discord.Interaction, **values: object) -> GuildSettings:
+        guild_id = require_guild(interaction)
+        return await self.settings.update(guild_id, now=epoch_ms(self.bot.clock.now()), **values)
+
+    async def _reply(self, interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(
+        name="channel",
+        description="Where workouts are posted",
+        extras={"example": "`/config channel channel:#workouts`"},
+    )
+    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        guild = interaction.guild
+        resolved = guild.get_channel(channel.id) if guild else None
+        if guild is not None and guild.me is not None and resolved is not None:
+            allowed = resolved.permissions_for(guild.me)
+            missing = [name for name in NEEDED_TO_POST if not getattr(allowed, name)]
+            if missing:
+                names = ", ".join(name.replace("_", " ").title() for name in missing)
+                raise InputError(
+                    f"I can't post in {channel.mention}: I am missing {names} there. "
+                    "Grant them to my role in that channel, then try again.",
+                    "`/config channel channel:#workouts`",
+                )
+        await self._update(interaction, channel_id=channel.id)
+        await self._reply(interaction, f"Workouts will be posted in {channel.mention}.")
+
+    @app_commands.command(
+        name="post-time",
+        description="Local time scheduled workouts are posted (HH:MM, 24 h)",
+        extras={"example": "`/config post-time time:06:00`"},
+    )
+    @app_commands.describe(time="HH:MM, 24-hour clock, e.g. 06:00 or 17:30")
+    async def post_time(self, interaction: discord.Interaction, time: str) -> None:
+        at = parse_post_time(time)
+        settings = await self._update(interaction, post_time=f"{at:%H:%M}")
+        await self._reply(
+            interaction,
+            f"Scheduled workouts will be posted at {settings.post_time} ({settings.timezone}).",
+        )
+
+    @app_commands.command(
+        name="timezone",
+        description="The server's timezone (IANA name)",
+        extras={"example": "`/config timezone timezone:America/Los_Angeles`"},
+    )
+    @app_commands.describe(timezone="e.g. America/Los_Angeles, Europe/London, UTC")
+    async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+        name = canonical_timezone(timezone)
+        if name is None:
+            raise InputError(
+                f"I don't know the timezone {discord.utils.escape_markdown(timezone[:40])!s}; "
+                "pick one of the suggestions (IANA names such as Europe/Berlin).",
+                "`/config timezone timezone:Europe/Berlin`",
+            )
+        settings = await self._update(interaction, timezone=name)
+        today = local_today(self.bot.clock.now(), name)
+        await self._reply(
+            interaction,
+            f"Timezone set to {name} (today there is {long_date(today)}); workouts post at "
+            f"{settings.post_time} local time.",
+        )
+
+    @timezone.autocomplete("timezone")
+    async def _timezone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().lower().replace(" ", "_")
+        names = timezone_names()
+        starts = [n for n in names if n.lower().startswith(needle)]
+        contains = [n for n in names if needle in n.lower() and n not in starts]
+        return [app_commands.Choice(name=n, value=n) for n in (starts + contains)[:25]]
+
+    @app_commands.command(
+        name="coach-role",
+        description="Members with this role are coaches",
+        extras={"example": "`/config coach-role role:@Coach`"},
+    )
+    async def coach_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        await self._update(interaction, coach_role_id=role.id)
+        await self._reply(
+            interaction,
+            f"Members with {role.mention} can now post and manage workouts "
+            "(as can anyone with Manage Server).",
+        )
+
+    @app_commands.command(
+        name="show", description="The current settings", extras={"example": "`/config show`"}
+    )
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild_id = require_guild(interaction)
+        settings = await self.settings.get(guild_id)
+        today = local_today(self.bot.clock.now(), settings.timezone)
+        failures = [
+            f"{long_date(w.local_date)}: {w.post_error}"
+            for w in await self.workouts.failed(guild_id, since=today)
+        ]
+        await interaction.response.send_message(
+            "Trackside settings", embed=_settings_embed(settings, failures), ephemeral=True
+        )
+
+
+async def setup(bot: Trackside) -> None:
+    await bot.add_cog(Config(bot))

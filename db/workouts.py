@@ -1,0 +1,257 @@
+"""Workouts of the day: one per server per local date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from db.base import Database, Executor, Row
+from db.guild_settings import DEFAULT_POST_TIME, DEFAULT_TIMEZONE
+
+
+@dataclass(frozen=True)
+class StoredWorkout:
+    id: int
+    guild_id: int
+    local_date: date
+    title: str | None
+    text: str
+    parsed: str  # JSON, see bot.domain.workout.workout_from_json
+    recovery: str | None
+    notes: str | None
+    author_id: int
+    origin_channel_id: int
+    channel_id: int | None
+    message_id: int | None
+    posted_at: int | None
+    post_claimed_at: int | None
+    post_error: str | None
+    created_at: int
+    updated_at: int
+
+    @property
+    def posted(self) -> bool:
+        return self.message_id is not None
+
+    @classmethod
+    def from_row(cls, row: Row) -> StoredWorkout:
+        def opt(name: str) -> int | None:
+            return None if row[name] is None else int(row[name])
+
+        return cls(
+            id=int(row["id"]),
+            guild_id=int(row["guild_id"]),
+            local_date=date.fromisoformat(str(row["local_date"])),
+            title=row["title"],
+            text=str(row["text"]),
+            parsed=str(row["parsed"]),
+            recovery=row["recovery"],
+            notes=row["notes"],
+            author_id=int(row["author_id"]),
+            origin_channel_id=int(row["origin_channel_id"]),
+            channel_id=opt("channel_id"),
+            message_id=opt("message_id"),
+            posted_at=opt("posted_at"),
+            post_claimed_at=opt("post_claimed_at"),
+            post_error=row["post_error"],
+            created_at=int(row["created_at"]),
+            updated_at=int(row["updated_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class PostCandidate:
+    """An unposted workout with what the scheduler needs to decide on it."""
+
+    workout: StoredWorkout
+    timezone: str
+    post_time: str
+    configured_channel_id: int | None
+
+
+_COLUMNS = (
+    "w.id, w.guild_id, w.local_date, w.title, w.text, w.parsed, w.recovery, w.notes,"
+    " w.author_id, w.origin_channel_id, w.channel_id, w.message_id, w.posted_at,"
+    " w.post_claimed_at, w.post_error, w.created_at, w.updated_at"
+)
+
+
+@dataclass(frozen=True)
+class NewWorkout:
+    guild_id: int
+    local_date: date
+    title: str | None
+    text: str
+    parsed: str
+    recovery: str | None
+    notes: str | None
+    author_id: int
+    origin_channel_id: int
+
+
+class WorkoutQueries:
+    """Reads and writes of workouts. Writes run in their own transaction
+    unless a ``tx`` is passed to fold them into a larger unit of work."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save(self, new: NewWorkout, *, now: int) -> tuple[StoredWorkout, bool]:
+        """Insert the day's workout or replace the existing one (same server
+        and date), keeping where it was posted so its message can be edited.
+        Returns the row and whether it replaced an earlier workout."""
+        params = {
+            "guild_id": new.guild_id,
+            "local_date": new.local_date.isoformat(),
+            "title": new.title,
+            "text": new.text,
+            "parsed": new.parsed,
+            "recovery": new.recovery,
+            "notes": new.notes,
+            "author_id": new.author_id,
+            "origin_channel_id": new.origin_channel_id,
+            "now": now,
+        }
+        async with self._db.transaction() as tx:
+            existing = await tx.fetch_one(
+                "SELECT id FROM workouts WHERE guild_id = :guild_id AND local_date = :local_date",
+                params,
+            )
+            # A replaced workout that had failed to post gets a fresh attempt.
+            await tx.execute(
+                "INSERT INTO workouts (guild_id, local_date, title, text, parsed, recovery,"
+                " notes, author_id, origin_channel_id, created_at, updated_at)"
+                " VALUES (:guild_id, :local_date, :title, :text, :parsed, :recovery, :notes,"
+                " :author_id, :origin_channel_id, :now, :now)"
+                " ON CONFLICT (guild_id, local_date) DO UPDATE SET"
+                " title = excluded.title, text = excluded.text, parsed = excluded.parsed,"
+                " recovery = excluded.recovery, notes = excluded.notes,"
+                " author_id = excluded.author_id,"
+                " origin_channel_id = excluded.origin_channel_id,"
+                " post_error = NULL, updated_at = excluded.updated_at",
+                params,
+            )
+            row = await tx.fetch_one(
+                f"SELECT {_COLUMNS} FROM workouts w"
+                " WHERE w.guild_id = :guild_id AND w.local_date = :local_date",
+                params,
+            )
+        assert row is not None
+        return StoredWorkout.from_row(row), existing is not None
+
+    async def get(self, guild_id: int, local_date: date) -> StoredWorkout | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM workouts w"
+            " WHERE w.guild_id = :guild_id AND w.local_date = :local_date",
+            {"guild_id": guild_id, "local_date": local_date.isoformat()},
+        )
+        return None if row is None else StoredWorkout.from_row(row)
+
+    async def by_id(self, workout_id: int) -> StoredWorkout | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM workouts w WHERE w.id = :id", {"id": workout_id}
+        )
+        return None if row is None else StoredWorkout.from_row(row)
+
+    async def between(
+        self, guild_id: int, first: date, last: date, *, posted_only: bool
+    ) -> list[StoredWorkout]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM workouts w WHERE w.guild_id = :guild_id"
+            " AND w.local_date BETWEEN :first AND :last"
+            + (" AND w.message_id IS NOT NULL" if posted_only else "")
+            + " ORDER BY w.local_date",
+            {"guild_id": guild_id, "first": first.isoformat(), "last": last.isoformat()},
+        )
+        return [StoredWorkout.from_row(row) for row in rows]
+
+    async def failed(self, guild_id: int, since: date) -> list[StoredWorkout]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM workouts w WHERE w.guild_id = :guild_id"
+            " AND w.message_id IS NULL AND w.post_error IS NOT NULL"
+            " AND w.local_date >= :since ORDER BY w.local_date",
+            {"guild_id": guild_id, "since": since.isoformat()},
+        )
+        return [StoredWorkout.from_row(row) for row in rows]
+
+    async def delete(self, workout_id: int) -> bool:
+        async with self._db.transaction() as tx:
+            return await tx.execute("DELETE FROM workouts WHERE id = :id", {"id": workout_id}) > 0
+
+    # -- posting bookkeeping --------------------------------------------------
+    async def post_candidates(
+        self, earliest: date, latest: date, *, stale_claim_before: int
+    ) -> list[PostCandidate]:
+        """Every unposted, not-failed workout dated between ``earliest`` and
+        ``latest`` (UTC today ± 1 covers every timezone's today), with its
+        server's timezone and post time: the scheduler's one query per tick.
+        A claim older than ``stale_claim_before`` is a crash mid-post."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS},"
+            f" COALESCE(s.timezone, '{DEFAULT_TIMEZONE}') AS tz,"
+            f" COALESCE(s.post_time, '{DEFAULT_POST_TIME}') AS at,"
+            " s.channel_id AS configured_channel_id"
+            " FROM workouts w LEFT JOIN guild_settings s ON s.guild_id = w.guild_id"
+            " WHERE w.message_id IS NULL AND w.post_error IS NULL"
+            " AND w.local_date BETWEEN :earliest AND :latest"
+            " AND (w.post_claimed_at IS NULL OR w.post_claimed_at < :stale)"
+            " ORDER BY w.local_date, w.id",
+            {
+                "earliest": earliest.isoformat(),
+                "latest": latest.isoformat(),
+                "stale": stale_claim_before,
+            },
+        )
+        return [
+            PostCandidate(
+                workout=StoredWorkout.from_row(row),
+                timezone=str(row["tz"]),
+                post_time=str(row["at"]),
+                configured_channel_id=(
+                    None
+                    if row["configured_channel_id"] is None
+                    else int(row["configured_channel_id"])
+                ),
+            )
+            for row in rows
+        ]
+
+    async def claim(self, workout: StoredWorkout, *, now: int, stale_claim_before: int) -> bool:
+        """Mark ``workout`` as being posted. True for exactly one claimant;
+        a stale claim (a crash mid-post) may be taken over."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE workouts SET post_claimed_at = :now WHERE id = :id"
+                " AND message_id IS NULL"
+                " AND (post_claimed_at IS NULL OR post_claimed_at < :stale)",
+                {"id": workout.id, "now": now, "stale": stale_claim_before},
+            )
+        return changed == 1
+
+    async def mark_posted(
+        self, workout_id: int, *, channel_id: int, message_id: int, now: int
+    ) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE workouts SET channel_id = :channel_id, message_id = :message_id,"
+                " posted_at = COALESCE(posted_at, :now), post_error = NULL,"
+                " post_claimed_at = NULL WHERE id = :id",
+                {"id": workout_id, "channel_id": channel_id, "message_id": message_id, "now": now},
+            )
+
+    async def mark_failed(self, workout_id: int, error: str, *, tx: Executor | None = None) -> None:
+        sql = "UPDATE workouts SET post_error = :error, post_claimed_at = NULL WHERE id = :id"
+        params = {"id": workout_id, "error": error}
+        if tx is not None:
+            await tx.execute(sql, params)
+            return
+        async with self._db.transaction() as own:
+            await own.execute(sql, params)
+
+    async def forget_message(self, workout_id: int) -> None:
+        """The posted message is gone (deleted by someone): post it again."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE workouts SET message_id = NULL, channel_id = NULL WHERE id = :id",
+                {"id": workout_id},
+            )
