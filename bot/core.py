@@ -23,7 +23,13 @@ from db import AppState, SQLiteDatabase
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ("cogs.pace", "cogs.wod", "cogs.config", "cogs.meta")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.pace",
+    "cogs.wod",
+    "cogs.splits",
+    "cogs.config",
+    "cogs.meta",
+)
 GLOBAL_SYNC_HASH_KEY = "global_commands_hash"
 
 

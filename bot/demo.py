@@ -15,8 +15,10 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.clock import ManualClock
 from bot.loopback import (
     ATTACH_FILES,
     EMBED_LINKS,
@@ -34,6 +36,12 @@ from bot.sandbox import LOOPBACK_TOKEN, running_bot
 SEED_WORKOUT = "4 x 250m sprint + 1 x 300m"
 SEED_RECOVERY = "Full, 5 - 6' recovery walk/jog as needed between reps"
 SEED_SPLITS = "29.78 / 29.98 31.31 / 31.20 37.47"
+SEED_NOTES = (
+    "A sprint workout between races keeps fitness without a long recovery penalty "
+    "(48–72 h); every rep at full speed."
+)
+# The story's day: 5 June 2017, after the morning session (see the example).
+STORY_CLOCK = ManualClock(datetime(2017, 6, 5, 14, 0, tzinfo=UTC))
 
 
 @dataclass
@@ -86,7 +94,12 @@ async def _post_workout(cast: Cast) -> None:
     itx = await cast.fake.slash(
         cast.coach,
         "wod post",
-        {"workout": SEED_WORKOUT, "title": "Sprint session", "recovery": SEED_RECOVERY},
+        {
+            "workout": SEED_WORKOUT,
+            "title": "Sprint session",
+            "recovery": SEED_RECOVERY,
+            "notes": SEED_NOTES,
+        },
         channel=cast.workouts,
     )
     await itx.wait_reply()
@@ -122,11 +135,17 @@ def _modal_inputs(modal: dict | None) -> list[dict]:
     return [c for row in rows for c in row.get("components", []) if c.get("type") == 4]
 
 
+async def _board(cast: Cast) -> None:
+    itx = await cast.fake.slash(cast.coach, "splits board", {}, channel=cast.workouts)
+    await itx.wait_reply()
+
+
 # (what happens, the command it needs, how to play it) in story order.
 STORY: list[Step] = [
     ("The coach posts the workout of the day", "wod post", _post_workout),
     ("Ana submits her splits with /splits submit", "splits submit", _submit_by_command),
     ("Ben presses Submit splits and fills in the form", "splits submit", _submit_by_button),
+    ("The coach reads the team board", "splits board", _board),
     ("Ben asks what 37.47 for 300 m is per 400 m", "pace convert", _pace_question),
     ("Ana asks for even laps of the 3:56.13 record mile", "pace laps", _lap_question),
     ("The coach asks what 1500 m that mile is worth", "pace predict", _equivalent_question),
@@ -158,7 +177,9 @@ async def play(out: Callable[[str], None] = print) -> int:
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         cast = _cast(fake)
         with tempfile.TemporaryDirectory(prefix="trackside-demo-") as folder:
-            async with running_bot(fake, Path(folder) / "demo.db", dev_guild_id=cast.guild.id):
+            async with running_bot(
+                fake, Path(folder) / "demo.db", dev_guild_id=cast.guild.id, clock=STORY_CLOCK
+            ):
                 await fake.wait_for_commands(cast.guild)
                 out("Trackside demo: the seed workout (examples/seed-workout.md)")
                 out("on the loopback Discord at " + fake.base_url + "\n")

@@ -14,6 +14,8 @@ _COLOURS = {
     "Even splits": discord.Colour.teal(),
     "Equivalent performance": discord.Colour.purple(),
     "VDOT": discord.Colour.orange(),
+    "Splits": discord.Colour.green(),
+    "Board": discord.Colour.gold(),
 }
 CONTENT_LIMIT = 2000
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import ReportingModal, UserError, report_error
-from cogs._wod_text import long_date, modal_placeholder
+from cogs._splits_submit import submit_and_reply
+from cogs._wod_text import modal_placeholder
 from db.workouts import StoredWorkout, WorkoutQueries
 
 if TYPE_CHECKING:
@@ -44,13 +45,15 @@ class SplitsModal(ReportingModal):
         self.add_item(self.splits)
         self.add_item(self.note)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        # Storing splits arrives with the /splits feature; until then the form
-        # answers honestly instead of failing.
-        await interaction.response.send_message(
-            f"Thanks! Logging splits for {long_date(self.workout.local_date)} is not "
-            "available yet, so nothing was stored.",
-            ephemeral=True,
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        # The same path as /splits submit, for the day this form was opened
+        # for (the workout is read again: the coach may have edited it since).
+        await submit_and_reply(
+            interaction.client,
+            interaction,
+            day=self.workout.local_date,
+            text=self.splits.value,
+            note=self.note.value,
         )
 
 

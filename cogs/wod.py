@@ -22,10 +22,12 @@ from bot.domain.schedule import candidate_window, is_due
 from bot.domain.workout import parse_workout, summarise, workout_to_json
 from bot.errors import UserError
 from bot.permissions import is_coach, require_coach, require_guild
+from bot.submissions import mismatching
 from cogs._splits_form import SubmitSplitsButton
 from cogs._wod_posts import CLAIM_TIMEOUT, WorkoutPoster
 from cogs._wod_text import long_date, parsed_of, workout_embed
 from db.guild_settings import GuildSettings, GuildSettingsQueries
+from db.submissions import SubmissionQueries
 from db.workouts import NewWorkout, StoredWorkout, WorkoutQueries
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         self.settings = GuildSettingsQueries(bot.db)
         self.workouts = WorkoutQueries(bot.db)
         self.poster = WorkoutPoster(bot)
+        self.submissions = SubmissionQueries(bot.db)
         # Set after each completed tick; tests wait on it instead of sleeping.
         self.ticked = asyncio.Event()
 
@@ -193,10 +196,16 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
                 f"that day in <#{where}>"
             )
         reps = summarise(parsed) if parsed.reps else "no structured reps"
-        await interaction.followup.send(
-            f"{outcome}: workout for {long_date(day)}.\nParsed: {reps}",
-            ephemeral=True,
-        )
+        text = f"{outcome}: workout for {long_date(day)}.\nParsed: {reps}"
+        if replaced:
+            submitted = await self.submissions.for_workout(stored.id)
+            stale = mismatching(submitted, parsed.distances)
+            if stale:
+                text += (
+                    f"\n{stale} of {len(submitted)} submission(s) no longer match the new "
+                    "reps; they keep their own distances."
+                )
+        await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(
         name="today", description="Today's workout", extras={"example": "`/wod today`"}
@@ -265,11 +274,13 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         workout = await self.workouts.get(guild_id, day)
         if workout is None:
             raise UserError(f"No workout for {long_date(day)}.", "`/wod list`")
+        kept = len(await self.submissions.for_workout(workout.id))
         await self.workouts.delete(workout.id)
         await self.poster.remove(workout)
-        await interaction.response.send_message(
-            f"Deleted the workout for {long_date(day)}.", ephemeral=True
-        )
+        text = f"Deleted the workout for {long_date(day)}."
+        if kept:
+            text += f" Its {kept} submission(s) stay in the athletes' logs."
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 async def setup(bot: Trackside) -> None:

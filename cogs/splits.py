@@ -1,0 +1,332 @@
+"""``/splits``: submit, correct and read back rep splits; the team board,
+CSV export and charts."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.charts import ProgressPoint, RepBar, progress_chart, rep_chart
+from bot.core import Trackside
+from bot.domain.dates import local_today, parse_date
+from bot.domain.distance import format_distance
+from bot.domain.errors import InputError
+from bot.domain.pace import pace_per
+from bot.domain.times import format_time
+from bot.errors import NotAllowed, ReportingView, UserError
+from bot.export import ExportRow, export_csv, export_filename
+from bot.permissions import is_coach, require_guild
+from bot.split_answers import board_answer, history_lines, short_date
+from bot.submissions import analysis_of
+from bot.ui import answer_content, answer_embed, answer_files
+from cogs._splits_submit import submit_and_reply
+from db.guild_settings import GuildSettings, GuildSettingsQueries
+from db.submissions import StoredSubmission, SubmissionQueries
+from db.workouts import WorkoutQueries
+
+DATE_HELP = "Default today; yesterday, a weekday (tuesday) or 2026-06-05"
+BEGINNING = date(1970, 1, 1)  # "since the beginning" for exports and progress
+
+
+class ConfirmDelete(ReportingView):
+    """Delete only after the person who asked confirms."""
+
+    def __init__(self, owner_id: int, submission: StoredSubmission, queries: SubmissionQueries):
+        super().__init__(timeout=120)
+        self.owner_id = owner_id
+        self.submission = submission
+        self.queries = queries
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            raise NotAllowed("Only the person who asked can confirm this.")
+        return True
+
+    @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        deleted = await self.queries.delete(self.submission.id)
+        text = (
+            f"Deleted {self.submission.athlete_name}'s splits for "
+            f"{short_date(self.submission.local_date)}."
+            if deleted
+            else "Those splits were already deleted."
+        )
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Kept; nothing was deleted.", view=None)
+
+
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+class Splits(commands.GroupCog, group_name="splits", group_description="Rep splits"):
+    def __init__(self, bot: Trackside) -> None:
+        self.bot = bot
+        self.settings = GuildSettingsQueries(bot.db)
+        self.submissions = SubmissionQueries(bot.db)
+        self.workouts = WorkoutQueries(bot.db)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        require_guild(interaction)
+        return True
+
+    async def _context(self, interaction: discord.Interaction) -> tuple[int, GuildSettings, date]:
+        guild_id = require_guild(interaction)
+        settings = await self.settings.get(guild_id)
+        return guild_id, settings, local_today(self.bot.clock.now(), settings.timezone)
+
+    def _subject(
+        self,
+        interaction: discord.Interaction,
+        settings: GuildSettings,
+        athlete: discord.Member | None,
+        action: str,
+    ) -> discord.abc.User:
+        if athlete is None or athlete.id == interaction.user.id:
+            return interaction.user
+        if not is_coach(interaction, settings):
+            raise NotAllowed(f"Only coaches can {action} for another athlete.")
+        return athlete
+
+    # -- submit ----------------------------------------------------------------
+    @app_commands.command(
+        name="submit",
+        description="Log your rep times for a day's workout",
+        extras={"example": "`/splits submit splits:29.78 / 29.98 31.31 / 31.20 37.47`"},
+    )
+    @app_commands.describe(
+        splits="Your times in rep order, e.g. 29.78 29.98 31.31 31.20 37.47",
+        date=DATE_HELP,
+        note="How it felt, conditions (optional)",
+    )
+    async def submit(
+        self,
+        interaction: discord.Interaction,
+        splits: app_commands.Range[str, 1, 1000],
+        date: str | None = None,
+        note: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        _, _, today = await self._context(interaction)
+        day = parse_date(date or "today", today, direction="back")
+        await submit_and_reply(self.bot, interaction, day=day, text=splits, note=note)
+
+    # -- reading -----------------------------------------------------------------
+    @app_commands.command(
+        name="mine",
+        description="Your recent splits (only you see them)",
+        extras={"example": "`/splits mine limit:10`"},
+    )
+    @app_commands.describe(limit="How many days (default 10)")
+    async def mine(
+        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 50] = 10
+    ) -> None:
+        guild_id, _, _ = await self._context(interaction)
+        found = await self.submissions.recent(guild_id, interaction.user.id, limit)
+        if not found:
+            raise UserError(
+                "You have no splits here yet.",
+                "`/splits submit splits:29.78 29.98 31.31 31.20 37.47`",
+            )
+        lines = [discord.utils.escape_markdown(line) for line in history_lines(found)]
+        bests = await self.submissions.bests(guild_id, interaction.user.id)
+        best_text = " · ".join(
+            f"{format_distance(metres)} {format_time(ms)}" for metres, ms in sorted(bests.items())
+        )
+        embed = discord.Embed(
+            title="Your recent splits",
+            description="\n".join(lines)[:4000],
+            colour=discord.Colour.green(),
+        )
+        embed.add_field(name="Personal bests", value=best_text[:1024] or "none yet", inline=False)
+        await interaction.response.send_message(
+            f"Your last {len(found)} day(s) of splits", embed=embed, ephemeral=True
+        )
+
+    @app_commands.command(
+        name="board",
+        description="Everyone's results for a workout, ranked by overall pace",
+        extras={"example": "`/splits board date:today`"},
+    )
+    @app_commands.describe(date=DATE_HELP)
+    async def board(self, interaction: discord.Interaction, date: str | None = None) -> None:
+        guild_id, _, today = await self._context(interaction)
+        day = parse_date(date or "today", today, direction="back")
+        found = await self.submissions.for_date(guild_id, day)
+        if not found:
+            raise UserError(f"No splits for {short_date(day)} yet.", "`/splits board date:today`")
+        workout = await self.workouts.get(guild_id, day)
+        answer = board_answer(day, workout.title if workout else None, found)
+        await interaction.response.send_message(
+            answer_content(answer),
+            embed=answer_embed(answer),
+            files=answer_files(answer),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    # -- delete ------------------------------------------------------------------
+    @app_commands.command(
+        name="delete",
+        description="Delete your splits for a day (coaches: anyone's)",
+        extras={"example": "`/splits delete date:today`"},
+    )
+    @app_commands.describe(date=DATE_HELP, athlete="Coaches only: whose splits")
+    async def delete(
+        self,
+        interaction: discord.Interaction,
+        date: str | None = None,
+        athlete: discord.Member | None = None,
+    ) -> None:
+        guild_id, settings, today = await self._context(interaction)
+        day = parse_date(date or "today", today, direction="back")
+        subject = self._subject(interaction, settings, athlete, "delete splits")
+        found = await self.submissions.get(guild_id, day, subject.id)
+        if found is None:
+            whose = "You have" if subject.id == interaction.user.id else "They have"
+            raise UserError(f"{whose} no splits for {short_date(day)}.", "`/splits mine`")
+        reps = ", ".join(format_time(split.time_ms) for split in found.splits[:10])
+        await interaction.response.send_message(
+            f"Delete {discord.utils.escape_markdown(found.athlete_name)}'s splits for "
+            f"{short_date(day)} ({reps})?",
+            view=ConfirmDelete(interaction.user.id, found, self.submissions),
+            ephemeral=True,
+        )
+
+    # -- export ------------------------------------------------------------------
+    @app_commands.command(
+        name="export",
+        description="Splits as a CSV file (coaches: the team; athletes: your own)",
+        extras={"example": "`/splits export since:2026-11-01 until:today`"},
+    )
+    @app_commands.describe(
+        since="First day (default: the beginning)", until="Last day (default today)"
+    )
+    async def export(
+        self, interaction: discord.Interaction, since: str | None = None, until: str | None = None
+    ) -> None:
+        guild_id, settings, today = await self._context(interaction)
+        first = parse_date(since, today, direction="back") if since else BEGINNING
+        last = parse_date(until, today, direction="back") if until else today
+        if first > last:
+            raise InputError(
+                f"`since` ({first}) is after `until` ({last}).",
+                "`/splits export since:2026-11-01 until:today`",
+            )
+        coach = is_coach(interaction, settings)
+        # Validated; a big export may take a moment, so acknowledge first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.submissions.between(
+            guild_id, first, last, None if coach else interaction.user.id
+        )
+        rows = [
+            ExportRow(
+                date=s.local_date,
+                workout=s.workout_title or s.workout_text or "",
+                athlete_id=s.athlete_id,
+                athlete=s.athlete_name,
+                rep=split.rep,
+                distance_m=split.distance_m,
+                time_ms=split.time_ms,
+                pace_per_400_ms=pace_per(split.time_ms, split.distance_m, 400),
+                note=s.note,
+            )
+            for s in found
+            for split in s.splits
+        ]
+        data = export_csv(rows).encode("utf-8")
+        name = export_filename(
+            interaction.guild.name if interaction.guild else "server", since and first, last
+        )
+        scope = "the team's" if coach else "your"
+        await interaction.followup.send(
+            f"{len(rows)} split(s): {scope} splits from {first if since else 'the beginning'} "
+            f"to {last}.",
+            file=discord.File(io.BytesIO(data), filename=name),
+            ephemeral=True,
+        )
+
+    # -- chart -------------------------------------------------------------------
+    @app_commands.command(
+        name="chart",
+        description="A chart of one day's reps, or your progress over time",
+        extras={"example": "`/splits chart date:today`"},
+    )
+    @app_commands.describe(
+        date="A day's reps; leave empty for progress at your most frequent rep distance",
+        athlete="Coaches only: whose splits",
+    )
+    async def chart(
+        self,
+        interaction: discord.Interaction,
+        date: str | None = None,
+        athlete: discord.Member | None = None,
+    ) -> None:
+        guild_id, settings, today = await self._context(interaction)
+        subject = self._subject(interaction, settings, athlete, "chart splits")
+        name = subject.display_name
+        if date is not None:
+            day = parse_date(date, today, direction="back")
+            found = await self.submissions.get(guild_id, day, subject.id)
+            if found is None:
+                raise UserError(f"No splits for {short_date(day)}.", "`/splits mine`")
+            analysis = analysis_of(found)
+            bars = [
+                RepBar(f"{rep.index}\n{rep.distance_text}", float(rep.per_400_ms), rep.time_ms)
+                for rep in analysis.reps
+            ]
+            targets = [
+                float(pace_per(rep.target_ms, rep.distance_m, 400))
+                for rep in analysis.reps
+                if rep.target_ms is not None
+            ]
+            target = targets[0] if targets and len(set(targets)) == 1 else None
+            title = f"{name}: {short_date(day)}" + (
+                f", {found.workout_title}" if found.workout_title else ""
+            )
+            await interaction.response.defer(thinking=True)
+            png = await asyncio.to_thread(rep_chart, title, bars, target)
+            filename = f"splits-{day.isoformat()}.png"
+        else:
+            history = await self.submissions.between(guild_id, BEGINNING, today, subject.id)
+            counts = Counter(split.distance_m for s in history for split in s.splits)
+            if not counts:
+                raise UserError(f"No splits for {name} yet.", "`/splits submit`")
+            metres = _most_frequent(counts)
+            points = [
+                ProgressPoint(s.local_date, float(_average_pace(s, metres)))
+                for s in history
+                if metres in s.distances
+            ]
+            title = f"{name}: {format_distance(metres)} reps over time"
+            await interaction.response.defer(thinking=True)
+            png = await asyncio.to_thread(progress_chart, title, format_distance(metres), points)
+            filename = "splits-progress.png"
+        await interaction.followup.send(
+            f"Chart: {discord.utils.escape_markdown(title)}",
+            file=discord.File(io.BytesIO(png), filename=filename),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+
+def _most_frequent(counts: Counter[Decimal]) -> Decimal:
+    # Ties go to the shorter distance: the sharper, more comparable reps.
+    return min(counts, key=lambda metres: (-counts[metres], metres))
+
+
+def _average_pace(submission: StoredSubmission, metres: Decimal) -> Fraction:
+    times = [split.time_ms for split in submission.splits if split.distance_m == metres]
+    return pace_per(sum(times), metres * len(times), 400)
+
+
+async def setup(bot: Trackside) -> None:
+    await bot.add_cog(Splits(bot))

@@ -1,0 +1,287 @@
+"""Split submissions: one per athlete per server per day, with its splits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from db.base import Database, Executor, Row
+
+
+def metres_text(metres: Decimal) -> str:
+    """Canonical exact text for a distance ('250', '1609.344'), so equal
+    distances compare and group equal in SQL."""
+    return format(metres.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class StoredSplit:
+    rep: int
+    distance_m: Decimal
+    time_ms: int
+    target_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredSubmission:
+    id: int
+    guild_id: int
+    local_date: date
+    workout_id: int | None
+    athlete_id: int
+    athlete_name: str
+    note: str | None
+    total_ms: int
+    total_m: Decimal
+    created_at: int
+    updated_at: int
+    splits: tuple[StoredSplit, ...]
+    workout_title: str | None = None
+    workout_text: str | None = None
+
+    @property
+    def distances(self) -> tuple[Decimal, ...]:
+        return tuple(split.distance_m for split in self.splits)
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    guild_id: int
+    local_date: date
+    workout_id: int | None
+    athlete_id: int
+    athlete_name: str
+    note: str | None
+    splits: Sequence[StoredSplit]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    submission: StoredSubmission
+    replaced: bool
+    # The athlete's best time per distance before this submission (this
+    # day's earlier submission excluded, since it is being replaced).
+    previous_bests: dict[Decimal, int]
+
+
+_SELECT = (
+    "SELECT s.id, s.guild_id, s.local_date, s.workout_id, s.athlete_id, s.athlete_name,"
+    " s.note, s.total_ms, s.total_m, s.created_at, s.updated_at,"
+    " w.title AS workout_title, w.text AS workout_text,"
+    " p.rep, p.distance_m, p.time_ms, p.target_ms"
+    " FROM submissions s"
+    " JOIN splits p ON p.submission_id = s.id"
+    " LEFT JOIN workouts w ON w.id = s.workout_id"
+)
+
+
+def _group(rows: Sequence[Row]) -> list[StoredSubmission]:
+    """Fold joined (submission × split) rows, already ordered by submission
+    then rep, into submissions."""
+    found: dict[int, dict] = {}
+    for row in rows:
+        entry = found.get(int(row["id"]))
+        if entry is None:
+            entry = found[int(row["id"])] = {"row": row, "splits": []}
+        entry["splits"].append(
+            StoredSplit(
+                rep=int(row["rep"]),
+                distance_m=Decimal(str(row["distance_m"])),
+                time_ms=int(row["time_ms"]),
+                target_ms=None if row["target_ms"] is None else int(row["target_ms"]),
+            )
+        )
+    result = []
+    for entry in found.values():
+        row = entry["row"]
+        result.append(
+            StoredSubmission(
+                id=int(row["id"]),
+                guild_id=int(row["guild_id"]),
+                local_date=date.fromisoformat(str(row["local_date"])),
+                workout_id=None if row["workout_id"] is None else int(row["workout_id"]),
+                athlete_id=int(row["athlete_id"]),
+                athlete_name=str(row["athlete_name"]),
+                note=row["note"],
+                total_ms=int(row["total_ms"]),
+                total_m=Decimal(str(row["total_m"])),
+                created_at=int(row["created_at"]),
+                updated_at=int(row["updated_at"]),
+                splits=tuple(entry["splits"]),
+                workout_title=row["workout_title"],
+                workout_text=row["workout_text"],
+            )
+        )
+    return result
+
+
+class SubmissionQueries:
+    """Reads return dataclasses; ``save`` replaces a day's submission in one
+    transaction (submission row and every split together, or nothing)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def _bests(
+        self, ex: Executor, guild_id: int, athlete_id: int, excluding: date | None
+    ) -> dict[Decimal, int]:
+        rows = await ex.fetch_all(
+            "SELECT p.distance_m, MIN(p.time_ms) AS best FROM splits p"
+            " JOIN submissions s ON s.id = p.submission_id"
+            " WHERE s.guild_id = :guild_id AND s.athlete_id = :athlete_id"
+            " AND (:excluding IS NULL OR s.local_date <> :excluding)"
+            " GROUP BY p.distance_m",
+            {
+                "guild_id": guild_id,
+                "athlete_id": athlete_id,
+                "excluding": excluding.isoformat() if excluding else None,
+            },
+        )
+        return {Decimal(str(row["distance_m"])): int(row["best"]) for row in rows}
+
+    async def bests(self, guild_id: int, athlete_id: int) -> dict[Decimal, int]:
+        """The athlete's fastest time per rep distance in this server."""
+        return await self._bests(self._db, guild_id, athlete_id, None)
+
+    async def save(self, new: NewSubmission, *, now: int) -> SaveResult:
+        if not new.splits:
+            raise ValueError("a submission needs at least one split")
+        total_ms = sum(split.time_ms for split in new.splits)
+        total_m = sum((split.distance_m for split in new.splits), Decimal(0))
+        params = {
+            "guild_id": new.guild_id,
+            "local_date": new.local_date.isoformat(),
+            "workout_id": new.workout_id,
+            "athlete_id": new.athlete_id,
+            "athlete_name": new.athlete_name,
+            "note": new.note,
+            "total_ms": total_ms,
+            "total_m": metres_text(total_m),
+            "now": now,
+        }
+        async with self._db.transaction() as tx:
+            previous = await self._bests(tx, new.guild_id, new.athlete_id, new.local_date)
+            existing = await tx.fetch_one(
+                "SELECT id FROM submissions WHERE guild_id = :guild_id"
+                " AND local_date = :local_date AND athlete_id = :athlete_id",
+                params,
+            )
+            row = await tx.fetch_one(
+                "INSERT INTO submissions (guild_id, local_date, workout_id, athlete_id,"
+                " athlete_name, note, total_ms, total_m, created_at, updated_at)"
+                " VALUES (:guild_id, :local_date, :workout_id, :athlete_id, :athlete_name,"
+                " :note, :total_ms, :total_m, :now, :now)"
+                " ON CONFLICT (guild_id, local_date, athlete_id) DO UPDATE SET"
+                " workout_id = excluded.workout_id, athlete_name = excluded.athlete_name,"
+                " note = excluded.note, total_ms = excluded.total_ms,"
+                " total_m = excluded.total_m, updated_at = excluded.updated_at"
+                " RETURNING id",
+                params,
+            )
+            assert row is not None
+            submission_id = int(row["id"])
+            await tx.execute("DELETE FROM splits WHERE submission_id = :id", {"id": submission_id})
+            for split in new.splits:
+                await tx.execute(
+                    "INSERT INTO splits (submission_id, rep, distance_m, time_ms, target_ms)"
+                    " VALUES (:submission_id, :rep, :distance_m, :time_ms, :target_ms)",
+                    {
+                        "submission_id": submission_id,
+                        "rep": split.rep,
+                        "distance_m": metres_text(split.distance_m),
+                        "time_ms": split.time_ms,
+                        "target_ms": split.target_ms,
+                    },
+                )
+            stored = _group(
+                await tx.fetch_all(
+                    _SELECT + " WHERE s.id = :id ORDER BY p.rep", {"id": submission_id}
+                )
+            )[0]
+        return SaveResult(stored, existing is not None, previous)
+
+    async def get(
+        self, guild_id: int, local_date: date, athlete_id: int
+    ) -> StoredSubmission | None:
+        found = _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.guild_id = :guild_id AND s.local_date = :local_date"
+                " AND s.athlete_id = :athlete_id ORDER BY s.id, p.rep",
+                {
+                    "guild_id": guild_id,
+                    "local_date": local_date.isoformat(),
+                    "athlete_id": athlete_id,
+                },
+            )
+        )
+        return found[0] if found else None
+
+    async def for_date(self, guild_id: int, local_date: date) -> list[StoredSubmission]:
+        return _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.guild_id = :guild_id AND s.local_date = :local_date"
+                " ORDER BY s.id, p.rep",
+                {"guild_id": guild_id, "local_date": local_date.isoformat()},
+            )
+        )
+
+    async def for_workout(self, workout_id: int) -> list[StoredSubmission]:
+        return _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.workout_id = :workout_id ORDER BY s.id, p.rep",
+                {"workout_id": workout_id},
+            )
+        )
+
+    async def recent(self, guild_id: int, athlete_id: int, limit: int) -> list[StoredSubmission]:
+        days = await self._db.fetch_all(
+            "SELECT local_date FROM submissions WHERE guild_id = :guild_id"
+            " AND athlete_id = :athlete_id ORDER BY local_date DESC LIMIT :limit",
+            {"guild_id": guild_id, "athlete_id": athlete_id, "limit": limit},
+        )
+        if not days:
+            return []
+        oldest = str(days[-1]["local_date"])
+        found = _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.guild_id = :guild_id AND s.athlete_id = :athlete_id"
+                " AND s.local_date >= :oldest ORDER BY s.local_date DESC, s.id, p.rep",
+                {"guild_id": guild_id, "athlete_id": athlete_id, "oldest": oldest},
+            )
+        )
+        return found[:limit]
+
+    async def between(
+        self, guild_id: int, since: date, until: date, athlete_id: int | None = None
+    ) -> list[StoredSubmission]:
+        return _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.guild_id = :guild_id"
+                " AND s.local_date BETWEEN :since AND :until"
+                " AND (:athlete_id IS NULL OR s.athlete_id = :athlete_id)"
+                " ORDER BY s.local_date, s.athlete_name, s.id, p.rep",
+                {
+                    "guild_id": guild_id,
+                    "since": since.isoformat(),
+                    "until": until.isoformat(),
+                    "athlete_id": athlete_id,
+                },
+            )
+        )
+
+    async def delete(self, submission_id: int) -> bool:
+        async with self._db.transaction() as tx:
+            return (
+                await tx.execute("DELETE FROM submissions WHERE id = :id", {"id": submission_id})
+                > 0
+            )
+
+    async def count(self, guild_id: int | None = None) -> int:
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n FROM submissions"
+            " WHERE (:guild_id IS NULL OR guild_id = :guild_id)",
+            {"guild_id": guild_id},
+        )
+        return int(row["n"]) if row else 0

@@ -1,0 +1,271 @@
+"""/splits end to end: the seed submission by command and by the post's form,
+validation, corrections, board, history, delete, export, chart, and 200
+athletes submitting at once."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+import pytest
+import pytest_asyncio
+
+from db import open_database
+from db.submissions import SubmissionQueries
+from tests.e2e.conftest import CLUB_START, Club
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SEED = "4 x 250m sprint + 1 x 300m"
+SEED_SPLITS = "29.78 / 29.98 31.31 / 31.20 37.47"
+SEED_TABLE = [
+    "  1  250 m    29.78    47.65",
+    "  2  250 m    29.98    47.97",
+    "  3  250 m    31.31    50.10",
+    "  4  250 m    31.20    49.92",
+    "  5  300 m    37.47    49.96",
+]
+SEED_SUMMARY = (
+    "**250 m** ×4: average 30.57 (48.91 per 400 m) · fastest 29.78 · slowest 31.31 · fade +4.8 %"
+)
+
+
+async def _reply(club: Club, who, name: str, options: dict, channel=None):
+    itx = await club.fake.slash(who, name, options, channel=channel or club.workouts)
+    return await itx.wait_reply()
+
+
+async def _stored(club: Club, athlete_id: int):
+    db = await open_database(club.database_path)
+    try:
+        return await SubmissionQueries(db).get(club.guild.id, CLUB_START.date(), athlete_id)
+    finally:
+        await db.close()
+
+
+async def _count(club: Club) -> int:
+    db = await open_database(club.database_path)
+    try:
+        return await SubmissionQueries(db).count(club.guild.id)
+    finally:
+        await db.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module", autouse=True)
+async def seed_workout(club: Club):
+    await _reply(club, club.coach, "config channel", {"channel": club.workouts})
+    await _reply(club, club.coach, "wod post", {"workout": SEED, "title": "Sprint session"})
+
+
+async def db_count_for(club: Club, athlete_ids: list[int]) -> int:
+    db = await open_database(club.database_path)
+    try:
+        rows = await db.fetch_all(
+            "SELECT DISTINCT athlete_id FROM submissions WHERE guild_id = :g", {"g": club.guild.id}
+        )
+    finally:
+        await db.close()
+    return len({int(r["athlete_id"]) for r in rows} & set(athlete_ids))
+
+
+def _post(club: Club):
+    return next(m for m in club.fake.messages(club.workouts) if m.buttons())
+
+
+def _table(reply) -> list[str]:
+    description = reply.embeds[0]["description"]
+    return description.split("```")[1].strip("\n").splitlines()
+
+
+async def test_seed_by_command_gives_the_seed_table(club: Club, clean_fake) -> None:
+    reply = await _reply(club, club.ana, "splits submit", {"splits": SEED_SPLITS})
+    assert not reply.ephemeral
+    assert reply.content == "Ana logged splits for Sat 28 Nov: 29.78, 29.98, 31.31, 31.20, 37.47"
+    assert _table(reply)[1:] == SEED_TABLE
+    assert SEED_SUMMARY in reply.embeds[0]["description"]
+    assert "**300 m**: 37.47 (49.96 per 400 m)" in reply.embeds[0]["description"]
+    assert reply.allowed_mentions == {"parse": []}
+
+
+async def test_seed_by_the_form_stores_the_same_rows(club: Club, clean_fake) -> None:
+    post = _post(club)
+    opened = await club.fake.click(club.ben, post, post.buttons()[0]["custom_id"])
+    await opened.wait_response()
+    submitted = await club.fake.submit_modal(
+        club.ben, opened, {"splits": SEED_SPLITS, "note": "windy back straight"}
+    )
+    reply = await submitted.wait_reply()
+    assert not reply.ephemeral
+    assert _table(reply)[1:] == SEED_TABLE
+    assert "Note: windy back straight" in reply.embeds[0]["description"]
+    ana, ben = await _stored(club, club.ana.user.id), await _stored(club, club.ben.user.id)
+    assert ana.splits == ben.splits
+    assert [s.time_ms for s in ben.splits] == [29780, 29980, 31310, 31200, 37470]
+    assert ben.note == "windy back straight"
+
+
+@pytest.mark.parametrize("via", ["command", "form"])
+async def test_wrong_rep_count_is_rejected_and_nothing_stored(
+    club: Club, clean_fake, via: str
+) -> None:
+    before = await _count(club)
+    if via == "command":
+        reply = await _reply(club, club.coach, "splits submit", {"splits": "29.78 29.98"})
+    else:
+        post = _post(club)
+        opened = await club.fake.click(club.coach, post, post.buttons()[0]["custom_id"])
+        await opened.wait_response()
+        submitted = await club.fake.submit_modal(club.coach, opened, {"splits": "29.78 29.98"})
+        reply = await submitted.wait_reply()
+    assert reply.ephemeral
+    assert "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 2 times." in reply.content
+    assert "Example: `250m: " in reply.content
+    assert await _count(club) == before
+    assert await _stored(club, club.coach.user.id) is None
+
+
+async def test_resubmitting_replaces_and_a_personal_best_is_announced(
+    club: Club, clean_fake
+) -> None:
+    # Yesterday had no workout: explicit distances are required.
+    reply = await _reply(
+        club, club.assistant, "splits submit", {"splits": "29.5 30.1", "date": "yesterday"}
+    )
+    assert reply.ephemeral and "give each time its distance" in reply.content
+    await _reply(
+        club,
+        club.assistant,
+        "splits submit",
+        {"splits": "250m: 30.50 / 30.60; 300m: 36.90", "date": "yesterday"},
+    )
+    first = await _reply(club, club.assistant, "splits submit", {"splits": "31 31 31 31 38"})
+    assert "Personal best" not in first.embeds[0]["description"]
+    before = await _count(club)
+    again = await _reply(club, club.assistant, "splits submit", {"splits": "30 30.2 30.4 30.3 37"})
+    assert again.content.startswith("Assistant Kim updated their splits for Sat 28 Nov")
+    assert again.embeds[0]["footer"]["text"].startswith("Updated")
+    assert "🏅 Personal best at 250 m: 30.00 (was 30.50)" in again.embeds[0]["description"]
+    assert "300 m" not in again.embeds[0]["description"].split("🏅")[-1]
+    assert await _count(club) == before
+    stored = await _stored(club, club.assistant.user.id)
+    assert [s.time_ms for s in stored.splits] == [30000, 30200, 30400, 30300, 37000]
+
+
+async def test_board_ranks_by_overall_pace(club: Club, clean_fake) -> None:
+    reply = await _reply(club, club.ben, "splits board", {})
+    assert not reply.ephemeral
+    rows = _table(reply)
+    assert rows[0].split() == ["#", "athlete", "reps", "total", "/400", "m"]
+    names = [row[4:20].strip() for row in rows[1:]]
+    assert names == ["Assistant Kim", "Ana", "Ben"]  # Ana and Ben tie; then by name
+    assert rows[1].split()[-2:] == ["2:37.90", "48.58"]
+
+
+async def test_mine_is_private(club: Club, clean_fake) -> None:
+    reply = await _reply(club, club.ana, "splits mine", {})
+    assert reply.ephemeral
+    assert "250 m ×4 avg 30.57" in reply.embeds[0]["description"]
+
+
+async def test_only_coaches_delete_for_others_and_deletes_are_confirmed(
+    club: Club, clean_fake
+) -> None:
+    reply = await _reply(club, club.ben, "splits delete", {"athlete": club.ana})
+    assert reply.ephemeral and "Only coaches can delete splits" in reply.content
+    assert await _stored(club, club.ana.user.id) is not None
+
+    itx = await club.fake.slash(club.ben, "splits delete", {}, channel=club.workouts)
+    prompt = await itx.wait_reply()
+    assert prompt.ephemeral and "Delete Ben's splits" in prompt.content
+    [_delete, cancel] = prompt.buttons()
+    clicked = await club.fake.click(club.ben, prompt, cancel["custom_id"])
+    await clicked.wait_response()
+    assert await _stored(club, club.ben.user.id) is not None
+
+    itx = await club.fake.slash(
+        club.coach, "splits delete", {"athlete": club.ben}, channel=club.workouts
+    )
+    prompt = await itx.wait_reply()
+    clicked = await club.fake.click(club.coach, prompt, prompt.buttons()[0]["custom_id"])
+    await clicked.wait_response()
+    assert await _stored(club, club.ben.user.id) is None
+
+
+async def test_export_csv_parses_back(club: Club, clean_fake) -> None:
+    itx = await club.fake.slash(club.coach, "splits export", {}, channel=club.general)
+    reply = await itx.wait_reply()
+    assert reply.ephemeral
+    [attachment] = reply.attachments
+    assert attachment.filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"))))
+    assert list(rows[0]) == [
+        "date", "workout", "athlete_id", "athlete", "rep",
+        "distance_m", "time_s", "pace_per_400_s", "note",
+    ]  # fmt: skip
+    ana = [r for r in rows if r["athlete"] == "Ana"]
+    assert [(r["rep"], r["distance_m"], r["time_s"], r["pace_per_400_s"]) for r in ana] == [
+        ("1", "250", "29.78", "47.65"),
+        ("2", "250", "29.98", "47.97"),
+        ("3", "250", "31.31", "50.10"),
+        ("4", "250", "31.20", "49.92"),
+        ("5", "300", "37.47", "49.96"),
+    ]
+    assert ana[0]["date"] == "2026-11-28" and ana[0]["workout"] == "Sprint session"
+    assert {r["athlete"] for r in rows} == {"Ana", "Assistant Kim"}
+
+    itx = await club.fake.slash(club.ana, "splits export", {}, channel=club.general)
+    mine = (await itx.wait_reply()).attachments[0].data.decode()
+    assert {r["athlete"] for r in csv.DictReader(io.StringIO(mine))} == {"Ana"}
+
+
+async def test_chart_is_a_png(club: Club, clean_fake) -> None:
+    for options in ({"date": "today"}, {}):
+        itx = await club.fake.slash(club.ana, "splits chart", options, channel=club.workouts)
+        reply = await itx.wait_reply(timeout=30)
+        [attachment] = reply.attachments
+        assert attachment.filename.endswith(".png")
+        assert attachment.data.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(attachment.data) > 5_000
+
+
+async def test_200_athletes_submitting_at_once_are_all_stored_once(club: Club, clean_fake) -> None:
+    athletes = [club.fake.create_member(club.guild, f"Runner {i:03d}") for i in range(200)]
+    await club.fake.sync_gateway()
+    before = await _count(club)
+    # Integrity under load is the point here, not latency (bench/ measures
+    # that): give a loaded CI machine room beyond Discord's 3 s.
+    club.fake.ack_deadline = 15.0
+    try:
+        interactions = await asyncio.gather(
+            *(
+                club.fake.slash(
+                    runner,
+                    "splits submit",
+                    {"splits": f"{30 + i % 7}.{i % 100:02d} 30 31 32 38"},
+                    channel=club.workouts,
+                )
+                for i, runner in enumerate(athletes)
+            )
+        )
+        replies = await asyncio.gather(*(itx.wait_reply(timeout=60) for itx in interactions))
+    finally:
+        club.fake.ack_deadline = 3.0
+    assert all(not reply.ephemeral for reply in replies)
+    assert await _count(club) == before + 200
+    db = await open_database(club.database_path)
+    try:
+        rows = await db.fetch_all(
+            "SELECT athlete_id, local_date, COUNT(*) AS n FROM submissions WHERE guild_id = :g"
+            " GROUP BY athlete_id, local_date HAVING COUNT(*) > 1",
+            {"g": club.guild.id},
+        )
+        splits = await db.fetch_one("SELECT COUNT(*) AS n FROM splits")
+    finally:
+        await db.close()
+    assert rows == []
+    stored = await _stored(club, athletes[7].user.id)
+    assert [s.time_ms for s in stored.splits] == [30070, 30000, 31000, 32000, 38000]
+    assert splits["n"] >= 5 * 200
+    runners = await db_count_for(club, [a.user.id for a in athletes])
+    assert runners == 200
