@@ -15,7 +15,7 @@ from fractions import Fraction
 from bot.domain import predict as models
 from bot.domain.distance import STANDARD_DISTANCES, Distance, format_distance, parse_distance
 from bot.domain.errors import InputError
-from bot.domain.pace import convert, lap_splits
+from bot.domain.pace import convert, lap_splits, pace_per
 from bot.domain.times import format_time, parse_time
 
 # Discord's embed description limit is 4096; keep a margin for the code fence.
@@ -69,10 +69,13 @@ def _effort(time_ms: int, distance: Distance) -> str:
     return f"{format_time(time_ms)} for {article}{distance.label}"
 
 
-def pace_convert(time_text: str, distance_text: str) -> Answer:
-    """Same-pace conversion: the pace table for one effort."""
+def pace_convert(time_text: str, distance_text: str, per_text: str | None = None) -> Answer:
+    """Same-pace conversion: the pace table for one effort. ``per_text`` (a
+    distance) puts that pace first in the headline, for chat questions such as
+    "what's that per mile"."""
     time_ms = parse_time(time_text)
     distance = parse_distance(distance_text)
+    per = parse_distance(per_text) if per_text else None
     table = convert(time_ms, distance.metres)
     rows = [
         ("per 100 m", format_time(table.per_100_ms)),
@@ -90,12 +93,17 @@ def pace_convert(time_text: str, distance_text: str) -> Answer:
     ]
     effort = _effort(time_ms, distance)
     per_400 = format_time(table.per_400_ms)
+    headline = (
+        f"{effort} = {per_400} per 400 m, {format_time(table.per_km_ms)} per km, "
+        f"{format_time(table.per_mile_ms)} per mile (same pace)"
+    )
+    if per is not None and per.metres != 400:
+        asked = format_time(pace_per(time_ms, distance.metres, per.metres))
+        unit = per.label.removeprefix("1 ")  # "per mile", "per km"
+        headline = f"{effort} = {asked} per {unit}, {per_400} per 400 m (same pace)"
     return Answer(
         kind="Same pace",
-        headline=(
-            f"{effort} = {per_400} per 400 m, {format_time(table.per_km_ms)} per km, "
-            f"{format_time(table.per_mile_ms)} per mile (same pace)"
-        ),
+        headline=headline,
         title=f"Same pace: {effort}",
         body=_code(lines),
         footer=SAME_PACE_NOTE,

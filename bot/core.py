@@ -28,6 +28,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.wod",
     "cogs.splits",
     "cogs.config",
+    "cogs.chat",
     "cogs.meta",
 )
 GLOBAL_SYNC_HASH_KEY = "global_commands_hash"

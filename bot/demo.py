@@ -135,6 +135,19 @@ def _modal_inputs(modal: dict | None) -> list[dict]:
     return [c for row in rows for c in row.get("components", []) if c.get("type") == 4]
 
 
+async def _chat_question(cast: Cast) -> None:
+    sent = await cast.fake.send_message(
+        cast.ana,
+        cast.workouts,
+        "3:56.13 mile, what 1500 is that worth?",
+        mentions=[cast.fake.bot_user],
+    )
+    await cast.fake.wait_for_message(
+        cast.workouts,
+        lambda m: (m.message_reference or {}).get("message_id") == str(sent.id),
+    )
+
+
 async def _board(cast: Cast) -> None:
     itx = await cast.fake.slash(cast.coach, "splits board", {}, channel=cast.workouts)
     await itx.wait_reply()
@@ -149,6 +162,7 @@ STORY: list[Step] = [
     ("Ben asks what 37.47 for 300 m is per 400 m", "pace convert", _pace_question),
     ("Ana asks for even laps of the 3:56.13 record mile", "pace laps", _lap_question),
     ("The coach asks what 1500 m that mile is worth", "pace predict", _equivalent_question),
+    ("Ana asks the same in plain chat, mentioning the bot", None, _chat_question),
 ]
 
 

@@ -450,7 +450,9 @@ class RestApi:
         uid = request.match_info["user_id"]
         member = guild.members.get(int(uid)) if uid.isdigit() else None
         if member is None:
-            return self.error(request, 404, 10007, "Unknown Member", "unknown_member")
+            # Not a violation: asking whether someone is a member is how a bot
+            # without the members intent finds out.
+            return self.error(request, 404, 10007, "Unknown Member")
         return self.json(member.payload())
 
     async def list_members(self, request: web.Request) -> web.Response:

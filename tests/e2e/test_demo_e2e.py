@@ -16,6 +16,10 @@ async def test_demo_plays_every_available_step_with_the_seed_numbers() -> None:
     assert "37.47 for 300 m = 49.96 per 400 m" in text
     assert "splits 1:00.06, 1:58.75, 2:57.44, 3:56.13" in text
     assert "3:39.16 Riegel" in text
+    assert "Ana logged splits for Mon 5 Jun: 29.78, 29.98, 31.31, 31.20, 37.47" in text
+    assert "  5  300 m    37.47    49.96" in text
+    assert "Ben logged splits for Mon 5 Jun" in text  # by the button's form
+    assert "(skipped" not in text
     steps = [line for line in lines if line.startswith("── ")]
     assert len(steps) == len(STORY)
 
