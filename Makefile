@@ -40,6 +40,7 @@ backup: install
 
 bench: install
 	$(BIN)/python bench/pace_bench.py
+	$(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -118,3 +118,29 @@ async def test_a_crash_between_send_and_store_does_not_double_post(tmp_path: Pat
             status = {f["name"]: f["value"] for f in (await itx.wait_reply()).embeds[0]["fields"]}
             assert status["Status"] == f"Posted in <#{w['general'].id}>"
         fake.assert_clean()
+
+
+async def test_a_timezone_change_neither_skips_nor_repeats_the_day(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
+        w = build_world(fake)
+        guild, coach = w["guild"], w["coach"]
+
+        async def slash(name: str, options: dict) -> str:
+            itx = await fake.slash(coach, name, options, channel=w["general"])
+            return (await itx.wait_reply()).content
+
+        async with running_bot(fake, tmp_path / "t.db", dev_guild_id=guild.id, clock=clock) as bot:
+            wod = bot.get_cog("Wod")
+            await slash("wod post", {"workout": "10 x 400m @ 68", "date": "tomorrow"})
+            # 05:00 UTC on the 29th: before 06:00 in UTC, but 14:00 in Tokyo.
+            clock.set(datetime(2026, 11, 29, 5, 0, tzinfo=UTC))
+            assert await wod.tick() == []
+            await slash("config timezone", {"timezone": "Asia/Tokyo"})
+            assert len(await wod.tick()) == 1
+            # Back to UTC: its 06:00 comes later that day, and must not post again.
+            await slash("config timezone", {"timezone": "UTC"})
+            clock.set(datetime(2026, 11, 29, 6, 30, tzinfo=UTC))
+            assert await wod.tick() == []
+            assert len(_posts(fake, w["general"], bot.user.id)) == 1
+        fake.assert_clean()
