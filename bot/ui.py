@@ -43,3 +43,17 @@ def answer_files(answer: Answer) -> list[discord.File]:
         return []
     name, text = answer.attachment
     return [discord.File(io.BytesIO(text.encode("utf-8")), filename=name)]
+
+
+async def send_answer(
+    interaction: discord.Interaction, answer: Answer, *, ephemeral: bool = False
+) -> None:
+    """Reply with an answer: headline as content (notifications show it), the
+    embed, any attached table; never pings."""
+    await interaction.response.send_message(
+        answer_content(answer),
+        embed=answer_embed(answer),
+        files=answer_files(answer),
+        ephemeral=ephemeral,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )

@@ -11,7 +11,7 @@ from bot.clock import epoch_ms
 from bot.permissions import require_guild
 from bot.split_answers import submission_answer
 from bot.submissions import match_to_workout, record
-from bot.ui import answer_content, answer_embed
+from bot.ui import send_answer
 from db.workouts import WorkoutQueries
 
 if TYPE_CHECKING:
@@ -45,8 +45,4 @@ async def submit_and_reply(
     )
     name = discord.utils.escape_markdown(interaction.user.display_name)
     answer = submission_answer(outcome, name)
-    await interaction.response.send_message(
-        answer_content(answer),
-        embed=answer_embed(answer),
-        allowed_mentions=discord.AllowedMentions.none(),
-    )
+    await send_answer(interaction, answer)

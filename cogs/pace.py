@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot import answers
 from bot.clock import epoch_ms
 from bot.core import Trackside
-from bot.ui import answer_content, answer_embed, answer_files
+from bot.ui import send_answer
 from db import PaceHistory
 
 log = logging.getLogger(__name__)
@@ -48,12 +48,7 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
             summary=answer.headline,
             created_at=epoch_ms(self.bot.clock.now()),
         )
-        await interaction.response.send_message(
-            answer_content(answer),
-            embed=answer_embed(answer),
-            files=answer_files(answer),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await send_answer(interaction, answer)
 
     @app_commands.command(
         name="convert",

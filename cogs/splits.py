@@ -26,7 +26,7 @@ from bot.export import ExportRow, export_csv, export_filename
 from bot.permissions import is_coach, require_guild
 from bot.split_answers import board_answer, history_lines, short_date
 from bot.submissions import analysis_of
-from bot.ui import answer_content, answer_embed, answer_files
+from bot.ui import send_answer
 from cogs._splits_submit import submit_and_reply
 from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.submissions import StoredSubmission, SubmissionQueries
@@ -167,12 +167,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             raise UserError(f"No splits for {short_date(day)} yet.", "`/splits board date:today`")
         workout = await self.workouts.get(guild_id, day)
         answer = board_answer(day, workout.title if workout else None, found)
-        await interaction.response.send_message(
-            answer_content(answer),
-            embed=answer_embed(answer),
-            files=answer_files(answer),
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await send_answer(interaction, answer)
 
     # -- delete ------------------------------------------------------------------
     @app_commands.command(

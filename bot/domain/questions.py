@@ -48,6 +48,7 @@ from typing import Literal, get_args
 from bot.domain.dates import parse_date
 from bot.domain.distance import parse_distance
 from bot.domain.errors import InputError
+from bot.domain.marks import QUOTES
 from bot.domain.times import parse_time
 
 __all__ = ["INTENTS", "MAX_QUESTION_CHARS", "Intent", "Question", "parse_question"]
@@ -107,18 +108,8 @@ _MENTION = re.compile(r"<(?:@[!&]?|#)[0-9]+>", re.ASCII)
 _LEADING_AT = re.compile(r"^(?:\s*@[a-z0-9_.-]+[,:]?)+", re.ASCII)
 _INNER_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])", re.ASCII)
 _SPEED_UNIT = re.compile(r"\b(km|k|mi|m)\s?/\s?(?:hours|hour|hrs|hr|h)\b", re.ASCII)
-_MARKS = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "′": "'",
-        "´": "'",
-        "`": " ",  # Discord code formatting: `37.47` is 37.47, not a minutes mark
-        "”": '"',
-        "“": '"',
-        "″": '"',
-    }
-)
+# Backticks are Discord code formatting: `37.47` is 37.47, not a minutes mark.
+_MARKS = str.maketrans({**QUOTES, "`": " "})
 
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _END = r"(?![a-z0-9])"

@@ -31,6 +31,7 @@ from fractions import Fraction
 
 from bot.domain.distance import format_distance, parse_distance
 from bot.domain.errors import InputError
+from bot.domain.marks import DASHES, QUOTES
 from bot.domain.pace import pace_per
 from bot.domain.times import format_delta, format_time, parse_time, round_half_up
 from bot.domain.workout import Rep, summarise_distances
@@ -60,22 +61,7 @@ _HINT = "Type one time per rep, in order, like `29.78 / 29.98 / 31.31`."
 _SUMMARY_LIMIT = 300
 _EXAMPLE_PACE_MS = 60_000  # per 400 m, for examples built from the day's reps
 
-_MARKS = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "′": "'",
-        "´": "'",
-        "”": '"',
-        "“": '"',
-        "″": '"',
-        "×": "x",
-        "–": "-",
-        "—": "-",
-        "−": "-",
-        "\u00a0": " ",
-    }
-)
+_MARKS = str.maketrans({**QUOTES, **DASHES, "×": "x", "\u00a0": " "})
 _DISTANCE_UNITS = r"(?:m|metres?|meters?|k|km|kms|mi|miles?|y|yd|yds)"
 _COUNT_BEFORE_LABEL = re.compile(
     r"(?<![0-9.])[0-9]+\s*[x*]\s*(?=(?:[0-9]+(?:\.[0-9]+)?|mile)\s*[a-z]*\s*:(?![0-9]))",

@@ -37,6 +37,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from bot.domain.errors import InputError
+from bot.domain.marks import DASHES, QUOTES
 
 __all__ = [
     "MAX_TIME_MS",
@@ -53,20 +54,7 @@ _MAX_INPUT_CHARS = 40
 _EXAMPLE = "`1:02.3`"
 _HINT = "Write a time like `49.8`, `1:02.3`, `2:05:30` or `2h05m30s`."
 
-_MARKS = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "′": "'",
-        "´": "'",
-        "”": '"',
-        "“": '"',
-        "″": '"',
-        "−": "-",  # minus sign
-        "–": "-",  # en dash
-        "—": "-",  # em dash
-    }
-)
+_MARKS = str.maketrans({**QUOTES, **DASHES})
 
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _UNIT_WORDS = {

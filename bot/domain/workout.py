@@ -44,6 +44,7 @@ from typing import Any
 
 from bot.domain.distance import METRES_PER_MILE, Distance, format_distance, parse_distance
 from bot.domain.errors import InputError
+from bot.domain.marks import DASHES, QUOTES
 from bot.domain.times import format_time, parse_time, round_half_up
 
 __all__ = [
@@ -76,19 +77,11 @@ _FLAGS = re.IGNORECASE | re.ASCII
 # One-for-one replacements only: positions in the normalised text stay meaningful.
 _NORMALISE = str.maketrans(
     {
+        **QUOTES,
+        **DASHES,
         "×": "x",
         "✕": "x",
         "✖": "x",
-        "’": "'",
-        "‘": "'",
-        "′": "'",
-        "´": "'",
-        "”": '"',
-        "“": '"',
-        "″": '"',
-        "–": "-",
-        "—": "-",
-        "−": "-",
         "[": "(",
         "]": ")",
         "{": "(",
