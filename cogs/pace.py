@@ -25,6 +25,10 @@ TIME_HELP = "e.g. 37.47, 1:02.3, 3:56.13, 1:02:03, 2h05m30s"
 DISTANCE_HELP = "e.g. 300m, 1500, 1.5k, 5k, mile, 2 miles, half, marathon"
 
 
+def _asked_with(command: str) -> str:
+    return "in chat:" if command == "chat" else f"`/{command}`"
+
+
 def _inputs(**values: str | None) -> str:
     return " ".join(f"{name}={value}" for name, value in values.items() if value)
 
@@ -131,7 +135,7 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
             )
             return
         lines = [
-            f"<t:{entry.created_at // 1000}:g> · `/{entry.command}` "
+            f"<t:{entry.created_at // 1000}:g> · {_asked_with(entry.command)} "
             f"{discord.utils.escape_markdown(entry.inputs)}\n"
             f"→ {entry.summary}"
             for entry in entries

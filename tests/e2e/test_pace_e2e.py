@@ -214,3 +214,23 @@ async def test_too_many_laps_is_a_user_error(club: Club, clean_fake) -> None:
     reply = await itx.wait_reply()
     assert reply.ephemeral
     assert "Example: `" in reply.content
+
+
+async def test_an_unexpected_error_shows_an_id_that_is_in_the_log(
+    club: Club, clean_fake, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug, not the user's fault")
+
+    monkeypatch.setattr("bot.answers.pace_vdot", broken)
+    with caplog.at_level("ERROR", logger="bot.errors"):
+        itx = await club.fake.slash(
+            club.ana, "pace vdot", {"time": "20:00", "distance": "5k"}, channel=club.general
+        )
+        reply = await itx.wait_reply()
+    assert reply.ephemeral
+    assert reply.content.startswith("Something went wrong on my side (error id `")
+    error_id = reply.content.split("`")[1]
+    [record] = [r for r in caplog.records if error_id in r.getMessage()]
+    assert record.exc_info and "a bug" in str(record.exc_info[1])
+    assert "Traceback" not in reply.content and "RuntimeError" not in reply.content
