@@ -20,18 +20,13 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.loopback import (
-    ATTACH_FILES,
-    EMBED_LINKS,
     MANAGE_GUILD,
-    READ_MESSAGE_HISTORY,
-    SEND_MESSAGES,
-    VIEW_CHANNEL,
     Channel,
     FakeDiscord,
     Guild,
     Member,
 )
-from bot.sandbox import LOOPBACK_TOKEN, running_bot
+from bot.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, running_bot
 
 SEED_WORKOUT = "4 x 250m sprint + 1 x 300m"
 SEED_RECOVERY = "Full, 5 - 6' recovery walk/jog as needed between reps"
@@ -169,11 +164,7 @@ STORY: list[Step] = [
 def _cast(fake: FakeDiscord) -> Cast:
     guild = fake.create_guild(
         "Track Club",
-        bot_permissions=VIEW_CHANNEL
-        | SEND_MESSAGES
-        | EMBED_LINKS
-        | ATTACH_FILES
-        | READ_MESSAGE_HISTORY,
+        bot_permissions=INVITE_PERMISSIONS,
     )
     return Cast(
         fake=fake,

@@ -17,8 +17,20 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core import Trackside, build_bot
-from bot.loopback import FakeDiscord
+from bot.loopback import (
+    ATTACH_FILES,
+    EMBED_LINKS,
+    READ_MESSAGE_HISTORY,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
+    FakeDiscord,
+)
 from db import open_database
+
+# What the README's invite link grants the bot (permissions integer 117760).
+INVITE_PERMISSIONS = (
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
+)
 
 # Shaped like a real bot token (the settings validate the shape); only the
 # loopback Discord accepts it.

@@ -14,27 +14,17 @@ import pytest_asyncio
 from bot.clock import ManualClock
 from bot.core import Trackside
 from bot.loopback import (
-    ATTACH_FILES,
-    EMBED_LINKS,
     MANAGE_GUILD,
-    READ_MESSAGE_HISTORY,
-    SEND_MESSAGES,
-    VIEW_CHANNEL,
     Channel,
     FakeDiscord,
     Guild,
     Member,
     Role,
 )
-from bot.sandbox import LOOPBACK_TOKEN, running_bot
+from bot.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, running_bot
 
 # The club's clock starts at noon UTC on a Saturday and moves only when a test sets it.
 CLUB_START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
-
-# What the README's invite link grants.
-INVITE_PERMISSIONS = (
-    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY
-)
 
 
 @dataclass

@@ -1,0 +1,33 @@
+"""The README's promises that code can check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.core import Trackside
+from bot.sandbox import INVITE_PERMISSIONS
+from cogs.meta import command_examples
+
+README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+
+
+def test_invite_link_grants_what_the_bot_is_tested_with() -> None:
+    assert set(re.findall(r"permissions=(\d+)", README)) == {str(INVITE_PERMISSIONS)}
+    assert f"permissions integer `{INVITE_PERMISSIONS}`" in README
+
+
+def test_quick_start_is_two_commands() -> None:
+    block = README.split("## Quick start", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in block.strip().splitlines()] == [
+        "make run",
+        "make test",
+    ]
+
+
+async def test_every_command_is_in_the_readme(loaded_bot: Trackside) -> None:
+    names = [name for name, _, _ in command_examples(loaded_bot.tree)]
+    table = README.split("## Commands", 1)[1].split("## Operating it", 1)[0]
+    for name in names:
+        group, _, leaf = name.rpartition(" ")
+        assert f"/{name}" in table or (group and leaf in table and f"/{group}" in table), name
