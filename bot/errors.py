@@ -1,5 +1,5 @@
 """One table-driven error handler for every interaction (commands, buttons,
-modals).
+forms).
 
 User errors become an ephemeral reply that names the problem and shows a valid
 example; anything unexpected is logged with a short id that the user sees, so a
@@ -165,11 +165,4 @@ class ReportingView(discord.ui.View):
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
     ) -> None:
-        await report_error(interaction, error)
-
-
-class ReportingModal(discord.ui.Modal):
-    """Base modal whose errors take the same path as command errors."""
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await report_error(interaction, error)

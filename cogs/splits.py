@@ -27,6 +27,7 @@ from bot.permissions import is_coach, require_guild
 from bot.split_answers import board_answer, history_lines, short_date
 from bot.submissions import analysis_of
 from bot.ui import send_answer
+from cogs._splits_form import handle_form_submit
 from cogs._splits_submit import submit_and_reply
 from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.submissions import StoredSubmission, SubmissionQueries
@@ -80,6 +81,10 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         require_guild(interaction)
         return True
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await handle_form_submit(self.bot, interaction)
 
     async def _context(self, interaction: discord.Interaction) -> tuple[int, GuildSettings, date]:
         guild_id = require_guild(interaction)

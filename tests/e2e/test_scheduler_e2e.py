@@ -144,3 +144,32 @@ async def test_a_timezone_change_neither_skips_nor_repeats_the_day(tmp_path: Pat
             assert await wod.tick() == []
             assert len(_posts(fake, w["general"], bot.user.id)) == 1
         fake.assert_clean()
+
+
+async def test_button_and_an_open_form_survive_a_restart(tmp_path: Path) -> None:
+    database = tmp_path / "trackside.db"
+    clock = ManualClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
+        w = build_world(fake)
+        guild = w["guild"]
+        async with running_bot(fake, database, dev_guild_id=guild.id, clock=clock) as bot:
+            itx = await fake.slash(
+                w["coach"], "wod post", {"workout": "4 x 250m + 1 x 300m"}, channel=w["general"]
+            )
+            await itx.wait_reply()
+            [post] = _posts(fake, w["general"], bot.user.id)
+            # Ana opens the form, then the bot restarts before she sends it.
+            opened = await fake.click(w["ana"], post, post.buttons()[0]["custom_id"])
+            await opened.wait_response()
+
+        async with running_bot(fake, database, dev_guild_id=guild.id, clock=clock):
+            submitted = await fake.submit_modal(
+                w["ana"], opened, {"splits": "29.78 29.98 31.31 31.20 37.47"}
+            )
+            reply = await submitted.wait_reply()
+            assert reply.content.startswith("Ana logged splits for Sat 28 Nov")
+            # And the old post's button still opens a form.
+            again = await fake.click(w["ben"], post, post.buttons()[0]["custom_id"])
+            await again.wait_response()
+            assert again.modal is not None
+        fake.assert_clean()
