@@ -41,7 +41,7 @@ class Settings(StorageSettings):
     discord_api_url: str | None = None
     discord_gateway_url: str | None = None
     log_level: str = "INFO"
-    # Extra bot owners (comma-separated ids) besides the application's owner.
+    # Who may force a command sync (comma-separated ids); unset: the application owner.
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     @field_validator("dev_guild_id", "discord_api_url", "discord_gateway_url", mode="before")
