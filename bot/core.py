@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import ErrorReportingTree
-from db import AppState, SQLiteDatabase
+from db import AppState, Database
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Trackside(commands.Bot):
         self,
         *,
         settings: Settings,
-        database: SQLiteDatabase,
+        database: Database,
         clock: Clock | None = None,
         **client_options: Any,
     ) -> None:
@@ -140,7 +140,7 @@ class Trackside(commands.Bot):
 
 def build_bot(
     settings: Settings,
-    database: SQLiteDatabase,
+    database: Database,
     clock: Clock | None = None,
     **client_options: Any,
 ) -> Trackside:

@@ -43,6 +43,11 @@ class Database(Executor, Protocol):
         """Open one write transaction; the only way to change data."""
         ...
 
+    async def migrate(self) -> list[int]:
+        """Bring the schema up to date (each back end keeps its own numbered
+        migrations); returns the versions applied."""
+        ...
+
     async def close(self) -> None:
         """Release the connection(s)."""
         ...
