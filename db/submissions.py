@@ -127,12 +127,14 @@ class SubmissionQueries:
     async def _bests(
         self, ex: Executor, guild_id: int, athlete_id: int, excluding: date | None
     ) -> dict[Decimal, int]:
+        # Optional filters are added as fixed SQL fragments (never `:x IS NULL`
+        # tricks, which PostgreSQL cannot type), with values still bound.
+        day_filter = " AND s.local_date <> :excluding" if excluding else ""
         rows = await ex.fetch_all(
             "SELECT p.distance_m, MIN(p.time_ms) AS best FROM splits p"
             " JOIN submissions s ON s.id = p.submission_id"
             " WHERE s.guild_id = :guild_id AND s.athlete_id = :athlete_id"
-            " AND (:excluding IS NULL OR s.local_date <> :excluding)"
-            " GROUP BY p.distance_m",
+            f"{day_filter} GROUP BY p.distance_m",
             {
                 "guild_id": guild_id,
                 "athlete_id": athlete_id,
@@ -260,8 +262,8 @@ class SubmissionQueries:
             await self._db.fetch_all(
                 _SELECT + " WHERE s.guild_id = :guild_id"
                 " AND s.local_date BETWEEN :since AND :until"
-                " AND (:athlete_id IS NULL OR s.athlete_id = :athlete_id)"
-                " ORDER BY s.local_date, s.athlete_name, s.id, p.rep",
+                + (" AND s.athlete_id = :athlete_id" if athlete_id is not None else "")
+                + " ORDER BY s.local_date, s.athlete_name, s.id, p.rep",
                 {
                     "guild_id": guild_id,
                     "since": since.isoformat(),
@@ -281,7 +283,7 @@ class SubmissionQueries:
     async def count(self, guild_id: int | None = None) -> int:
         row = await self._db.fetch_one(
             "SELECT COUNT(*) AS n FROM submissions"
-            " WHERE (:guild_id IS NULL OR guild_id = :guild_id)",
+            + (" WHERE guild_id = :guild_id" if guild_id is not None else ""),
             {"guild_id": guild_id},
         )
         return int(row["n"]) if row else 0
