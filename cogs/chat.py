@@ -20,7 +20,7 @@ from bot.answers import Answer
 from bot.chat import PACE_INTENTS, help_answer, missing_answer, pace_answer
 from bot.clock import epoch_ms
 from bot.core import Trackside
-from bot.domain.dates import local_today, parse_date
+from bot.domain.dates import parse_date
 from bot.domain.distance import format_distance, parse_distance
 from bot.domain.errors import InputError
 from bot.domain.questions import Question, parse_question
@@ -28,9 +28,9 @@ from bot.domain.times import format_time
 from bot.split_answers import rep_table, short_date, summary_lines
 from bot.submissions import analysis_of
 from bot.ui import answer_content, answer_embed
+from cogs._server import server_today
 from cogs._wod_text import long_date, workout_embed
 from db import PaceHistory
-from db.guild_settings import GuildSettingsQueries
 from db.submissions import SubmissionQueries
 from db.workouts import WorkoutQueries
 
@@ -47,7 +47,6 @@ class Chat(commands.Cog):
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
         self.history = PaceHistory(bot.db)
-        self.settings = GuildSettingsQueries(bot.db)
         self.workouts = WorkoutQueries(bot.db)
         self.submissions = SubmissionQueries(bot.db)
         self.cooldown = commands.CooldownMapping.from_cooldown(
@@ -160,8 +159,7 @@ class Chat(commands.Cog):
         lines: list[str] = []
         embeds: list[discord.Embed] = []
         for guild in guilds:
-            settings = await self.settings.get(guild.id)
-            today = local_today(self.bot.clock.now(), settings.timezone)
+            _, today = await server_today(self.bot, guild.id)
             try:
                 day = parse_date(question.date_text or "today", today, direction="back")
             except InputError as error:
@@ -182,7 +180,7 @@ class Chat(commands.Cog):
 
     async def _workout(self, guild_id: int, day: date) -> tuple[str, discord.Embed | None]:
         workout = await self.workouts.get(guild_id, day)
-        if workout is None or not (workout.posted or workout.post_error):
+        if workout is None or not workout.public:
             return f"No workout posted for {long_date(day)}.", None
         return f"Workout for {long_date(day)}", workout_embed(workout)
 

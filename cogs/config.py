@@ -12,6 +12,7 @@ from bot.core import Trackside
 from bot.domain.dates import canonical_timezone, local_today, parse_post_time, timezone_names
 from bot.domain.errors import InputError
 from bot.permissions import require_guild, require_manage_guild
+from cogs._server import server_today
 from cogs._wod_text import long_date
 from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.workouts import WorkoutQueries
@@ -150,8 +151,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
     )
     async def show(self, interaction: discord.Interaction) -> None:
         guild_id = require_guild(interaction)
-        settings = await self.settings.get(guild_id)
-        today = local_today(self.bot.clock.now(), settings.timezone)
+        settings, today = await server_today(self.bot, guild_id)
         failures = [
             f"{long_date(w.local_date)}: {w.post_error}"
             for w in await self.workouts.failed(guild_id, since=today)

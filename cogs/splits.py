@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.charts import ProgressPoint, RepBar, progress_chart, rep_chart
 from bot.core import Trackside
-from bot.domain.dates import local_today, parse_date
+from bot.domain.dates import parse_date
 from bot.domain.distance import format_distance
 from bot.domain.errors import InputError
 from bot.domain.pace import pace_per
@@ -27,9 +27,10 @@ from bot.permissions import is_coach, require_guild
 from bot.split_answers import board_answer, history_lines, short_date
 from bot.submissions import analysis_of
 from bot.ui import send_answer
+from cogs._server import server_context
 from cogs._splits_form import handle_form_submit
 from cogs._splits_submit import submit_and_reply
-from db.guild_settings import GuildSettings, GuildSettingsQueries
+from db.guild_settings import GuildSettings
 from db.submissions import StoredSubmission, SubmissionQueries
 from db.workouts import WorkoutQueries
 
@@ -74,7 +75,6 @@ class ConfirmDelete(ReportingView):
 class Splits(commands.GroupCog, group_name="splits", group_description="Rep splits"):
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
-        self.settings = GuildSettingsQueries(bot.db)
         self.submissions = SubmissionQueries(bot.db)
         self.workouts = WorkoutQueries(bot.db)
 
@@ -85,11 +85,6 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await handle_form_submit(self.bot, interaction)
-
-    async def _context(self, interaction: discord.Interaction) -> tuple[int, GuildSettings, date]:
-        guild_id = require_guild(interaction)
-        settings = await self.settings.get(guild_id)
-        return guild_id, settings, local_today(self.bot.clock.now(), settings.timezone)
 
     def _subject(
         self,
@@ -122,7 +117,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         date: str | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        _, _, today = await self._context(interaction)
+        _, _, today = await server_context(self.bot, interaction)
         day = parse_date(date or "today", today, direction="back")
         await submit_and_reply(self.bot, interaction, day=day, text=splits, note=note)
 
@@ -136,7 +131,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def mine(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 50] = 10
     ) -> None:
-        guild_id, _, _ = await self._context(interaction)
+        guild_id = require_guild(interaction)
         found = await self.submissions.recent(guild_id, interaction.user.id, limit)
         if not found:
             raise UserError(
@@ -165,7 +160,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     )
     @app_commands.describe(date=DATE_HELP)
     async def board(self, interaction: discord.Interaction, date: str | None = None) -> None:
-        guild_id, _, today = await self._context(interaction)
+        guild_id, _, today = await server_context(self.bot, interaction)
         day = parse_date(date or "today", today, direction="back")
         found = await self.submissions.for_date(guild_id, day)
         if not found:
@@ -187,7 +182,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         date: str | None = None,
         athlete: discord.Member | None = None,
     ) -> None:
-        guild_id, settings, today = await self._context(interaction)
+        guild_id, settings, today = await server_context(self.bot, interaction)
         day = parse_date(date or "today", today, direction="back")
         subject = self._subject(interaction, settings, athlete, "delete splits")
         found = await self.submissions.get(guild_id, day, subject.id)
@@ -214,7 +209,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def export(
         self, interaction: discord.Interaction, since: str | None = None, until: str | None = None
     ) -> None:
-        guild_id, settings, today = await self._context(interaction)
+        guild_id, settings, today = await server_context(self.bot, interaction)
         first = parse_date(since, today, direction="back") if since else BEGINNING
         last = parse_date(until, today, direction="back") if until else today
         if first > last:
@@ -271,7 +266,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         date: str | None = None,
         athlete: discord.Member | None = None,
     ) -> None:
-        guild_id, settings, today = await self._context(interaction)
+        guild_id, settings, today = await server_context(self.bot, interaction)
         subject = self._subject(interaction, settings, athlete, "chart splits")
         name = subject.display_name
         if date is not None:

@@ -17,16 +17,17 @@ from discord.ext import commands, tasks
 
 from bot.clock import epoch_ms
 from bot.core import Trackside
-from bot.domain.dates import local_today, parse_date
+from bot.domain.dates import parse_date
 from bot.domain.schedule import candidate_window, is_due
 from bot.domain.workout import parse_workout, summarise, workout_to_json
 from bot.errors import UserError
 from bot.permissions import is_coach, require_coach, require_guild
 from bot.submissions import mismatching
+from cogs._server import server_context
 from cogs._splits_form import SubmitSplitsButton
 from cogs._wod_posts import CLAIM_TIMEOUT, WorkoutPoster
 from cogs._wod_text import long_date, parsed_of, workout_embed
-from db.guild_settings import GuildSettings, GuildSettingsQueries
+from db.guild_settings import GuildSettings
 from db.submissions import SubmissionQueries
 from db.workouts import NewWorkout, StoredWorkout, WorkoutQueries
 
@@ -53,7 +54,6 @@ def _status(workout: StoredWorkout, settings: GuildSettings, today: date) -> str
 class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the day"):
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
-        self.settings = GuildSettingsQueries(bot.db)
         self.workouts = WorkoutQueries(bot.db)
         self.poster = WorkoutPoster(bot)
         self.submissions = SubmissionQueries(bot.db)
@@ -105,17 +105,12 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         return posted
 
     # -- helpers ---------------------------------------------------------------
-    async def _context(self, interaction: discord.Interaction) -> tuple[int, GuildSettings, date]:
-        guild_id = require_guild(interaction)
-        settings = await self.settings.get(guild_id)
-        return guild_id, settings, local_today(self.bot.clock.now(), settings.timezone)
-
     def _visible(
         self, interaction: discord.Interaction, settings: GuildSettings, workout: StoredWorkout
     ) -> bool:
         """Athletes see posted workouts (and a failed post, so they know);
         coaches also see scheduled ones."""
-        return workout.posted or workout.post_error is not None or is_coach(interaction, settings)
+        return workout.public or is_coach(interaction, settings)
 
     async def _show(
         self, interaction: discord.Interaction, day: date, settings: GuildSettings, today: date
@@ -159,7 +154,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         recovery: app_commands.Range[str, 1, 1000] | None = None,
         notes: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
-        guild_id, settings, today = await self._context(interaction)
+        guild_id, settings, today = await server_context(self.bot, interaction)
         require_coach(interaction, settings, "post workouts")
         day = parse_date(date or "today", today, direction="forward")
         parsed = parse_workout(workout)
@@ -211,7 +206,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         name="today", description="Today's workout", extras={"example": "`/wod today`"}
     )
     async def today(self, interaction: discord.Interaction) -> None:
-        _, settings, today = await self._context(interaction)
+        _, settings, today = await server_context(self.bot, interaction)
         await self._show(interaction, today, settings, today)
 
     @app_commands.command(
@@ -221,7 +216,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     )
     @app_commands.describe(date=DATE_HELP)
     async def show(self, interaction: discord.Interaction, date: str) -> None:
-        _, settings, today = await self._context(interaction)
+        _, settings, today = await server_context(self.bot, interaction)
         day = parse_date(date, today, direction="back")
         await self._show(interaction, day, settings, today)
 
@@ -234,7 +229,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     async def list_(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 60] = 7
     ) -> None:
-        guild_id, settings, today = await self._context(interaction)
+        guild_id, settings, today = await server_context(self.bot, interaction)
         coach = is_coach(interaction, settings)
         last = today + timedelta(days=days - 1)
         workouts = await self.workouts.between(guild_id, today, last, posted_only=not coach)
@@ -268,7 +263,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     )
     @app_commands.describe(date=DATE_HELP)
     async def delete(self, interaction: discord.Interaction, date: str) -> None:
-        guild_id, settings, today = await self._context(interaction)
+        guild_id, settings, today = await server_context(self.bot, interaction)
         require_coach(interaction, settings, "delete workouts")
         day = parse_date(date, today, direction="back")
         workout = await self.workouts.get(guild_id, day)

@@ -33,6 +33,12 @@ class StoredWorkout:
     def posted(self) -> bool:
         return self.message_id is not None
 
+    @property
+    def public(self) -> bool:
+        """What athletes may see: posted, or due and failed to post (so they
+        learn why it is missing). Scheduled workouts are for coaches only."""
+        return self.posted or self.post_error is not None
+
     @classmethod
     def from_row(cls, row: Row) -> StoredWorkout:
         def opt(name: str) -> int | None:
