@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from bot.domain import agegrade as grading
 from bot.domain import predict as models
+from bot.domain import scoring
 from bot.domain.distance import STANDARD_DISTANCES, Distance, format_distance, parse_distance
 from bot.domain.errors import InputError
 from bot.domain.pace import convert, lap_splits, pace_per
-from bot.domain.times import format_time, parse_time
+from bot.domain.times import format_time, parse_time, written_decimals
 
 # Discord's embed description limit is 4096; keep a margin for the code fence.
 DESCRIPTION_BUDGET = 3900
@@ -44,7 +46,7 @@ RANGE_NOTE = (
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str  # "Same pace", "Even splits", "Equivalent performance", "VDOT"
+    kind: str  # "Same pace", "Even splits", "Equivalent performance", "VDOT", "Points", "Age grade"
     headline: str  # one line: message content, notification text and history summary
     title: str
     body: str  # embed description (markdown; tables in code blocks)
@@ -157,56 +159,103 @@ def _target_label(distance: Distance) -> str:
     return _SHORT_LABELS.get(distance.metres, distance.label)
 
 
+POINTS_COLUMN = "WA pts"
+POINTS_NOTE = (
+    "Below 1500 m Riegel, Cameron and VDOT do not apply; the answer there is equal "
+    f"World Athletics points ({scoring.EDITION}, {{table}}): the time worth the same "
+    "points at the other event."
+)
+
+
 def pace_predict(
     time_text: str, distance_text: str, target_text: str | None = None, sex: str = "male"
 ) -> Answer:
-    """Equivalent performances by Riegel, Cameron and VDOT, side by side."""
+    """Equivalent performances by Riegel, Cameron and VDOT side by side, plus equal
+    World Athletics points, which take over below 1500 m where the models do not apply."""
     time_ms = parse_time(time_text)
     distance = parse_distance(distance_text)
+    sex_code = scoring.parse_sex(sex)
     targets = [parse_distance(target_text)] if target_text else list(STANDARD_DISTANCES)
     predictions = models.predict_all(time_ms, distance.metres, targets)
     by_target: dict[Decimal, dict[str, models.Prediction]] = {}
     for prediction in predictions:
         by_target.setdefault(prediction.target_m, {})[prediction.model] = prediction
+    points_by_target = {
+        t.metres: scoring.equal_points_time_ms(time_ms, distance, t, sex_code) for t in targets
+    }
     names = (models.RIEGEL, models.CAMERON, models.VDOT)
+    table_name = f"{'men' if sex_code == 'male' else 'women'}'s outdoor"
 
     def cell(prediction: models.Prediction) -> str:
         return format_time(prediction.time_ms) + ("" if prediction.in_range else "*")
 
+    def points_cell(target: Distance) -> str:
+        found = points_by_target[target.metres]
+        return format_time(found[0]) if found else "—"
+
+    def by_points(target: Distance) -> bool:
+        # Equal points answer wherever the endurance models are out of their range.
+        return (distance.metres < 1500 or target.metres < 1500) and bool(
+            points_by_target[target.metres]
+        )
+
     label_width = max(4, *(len(_target_label(t)) for t in targets))
-    lines = [f"{'':<{label_width}} " + " ".join(f"{name:>10}" for name in names)]
+    header = [*names, POINTS_COLUMN]
+    lines = [f"{'':<{label_width}} " + " ".join(f"{name:>10}" for name in header)]
     flagged = False
     for target in targets:
         row = by_target[target.metres]
         flagged |= any(not row[name].in_range for name in names)
+        cells = [cell(row[name]) for name in names] + [points_cell(target)]
         lines.append(
-            f"{_target_label(target):<{label_width}} "
-            + " ".join(f"{cell(row[name]):>10}" for name in names)
+            f"{_target_label(target):<{label_width}} " + " ".join(f"{c:>10}" for c in cells)
         )
     effort = _effort(time_ms, distance)
     notes: list[str] = []
     if flagged:
         notes.append(RANGE_NOTE)
     if any(t.metres < 1500 for t in targets) or distance.metres < 1500:
+        notes.append(POINTS_NOTE.format(table=table_name))
+    if all(found is None for found in points_by_target.values()):
         notes.append(
-            "Below 1500 m these endurance models overrate sprinters; equal World Athletics "
-            f"points ({sex} tables) are the honest comparison there."
+            f"No {POINTS_COLUMN} figures: the scoring tables have no {distance.label} event, "
+            "or the time scores no points."
         )
     if target_text:
         target = targets[0]
         row = by_target[target.metres]
-        figures = " · ".join(f"{cell(row[name])} {name}" for name in names)
-        headline = f"{effort} ≈ {figures} for {target.label} (equivalent performance)"
+        found = points_by_target[target.metres]
+        if by_points(target) and found:
+            headline = (
+                f"{effort} ≈ {format_time(found[0])} for {target.label} by equal World "
+                f"Athletics points ({found[1]} points, {table_name}; equivalent performance)"
+            )
+        else:
+            figures = " · ".join(f"{cell(row[name])} {name}" for name in names)
+            headline = f"{effort} ≈ {figures} for {target.label} (equivalent performance)"
         title = f"Equivalent performance: {effort} → {target.label}"
     else:
-        riegel_row = [
-            f"{_target_label(t)} {format_time(by_target[t.metres][models.RIEGEL].time_ms)}"
-            for t in targets
-            if t.metres != distance.metres and by_target[t.metres][models.RIEGEL].in_range
-        ]
-        headline = f"{effort} is worth (Riegel) " + ", ".join(riegel_row[:5])
-        if len(riegel_row) > 5:
-            headline += ", …"
+        figures_by: list[str] = []
+        source_label = "equal World Athletics points" if distance.metres < 1500 else "Riegel"
+        for t in targets:
+            if t.metres == distance.metres:
+                continue
+            if distance.metres < 1500:
+                found = points_by_target[t.metres]
+                if found:
+                    figures_by.append(f"{_target_label(t)} {format_time(found[0])}")
+            elif by_target[t.metres][models.RIEGEL].in_range:
+                figures_by.append(
+                    f"{_target_label(t)} {format_time(by_target[t.metres][models.RIEGEL].time_ms)}"
+                )
+        if figures_by:
+            headline = f"{effort} is worth ({source_label}) " + ", ".join(figures_by[:5])
+            if len(figures_by) > 5:
+                headline += ", …"
+        else:
+            headline = (
+                f"{effort}: equivalent performances (every model is out of range; see the table)"
+            )
         title = f"Equivalent performances: {effort}"
     return Answer(
         kind="Equivalent performance",
@@ -216,7 +265,8 @@ def pace_predict(
         footer=" ".join(
             [
                 "Riegel: T2 = T1 × (D2/D1)^1.06. Cameron: Dave Cameron's published model. "
-                "VDOT: Daniels & Gilbert.",
+                f"VDOT: Daniels & Gilbert. {POINTS_COLUMN}: equal World Athletics points "
+                f"({table_name}).",
                 *notes,
             ]
         ),
@@ -275,4 +325,109 @@ def pace_vdot(time_text: str, distance_text: str) -> Answer:
         body=f"Training paces (Daniels & Gilbert): {legend}.\n" + _code(lines),
         footer=" ".join(["Daniels' Running Formula intensities.", *notes]),
         notes=notes,
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{Decimal(repr(value)).quantize(Decimal('0.01'), rounding='ROUND_HALF_UP')} %"
+
+
+SCORE_SOURCE = (
+    f"{scoring.EDITION} ({{table}}). Equal points are an equivalent performance, not the same pace."
+)
+
+
+def pace_score(
+    time_text: str, event_text: str, sex_text: str | None = None, indoor: bool = False
+) -> Answer:
+    """World Athletics points for a performance, and equal-points times nearby."""
+    time_ms = parse_time(time_text)
+    distance = parse_distance(event_text)
+    sex = scoring.parse_sex(sex_text)
+    result = scoring.score_performance(
+        time_ms, distance, sex=sex, indoor=indoor, decimals=written_decimals(time_text)
+    )
+    table = result.table
+    event = result.event.label
+    notes: list[str] = []
+    if result.hand_timed:
+        # Shown to tenths, as typed: "10.5 hand-timed", then the converted time.
+        typed = format_time(result.time_ms).removesuffix("0")
+        effort = f"{typed} hand-timed ({format_time(result.scored_ms)}) for {event}"
+        notes.append(
+            f"Written to tenths, so scored as a hand time: {typed} + "
+            f"{(result.scored_ms - result.time_ms) / 1000:.2f} s = {format_time(result.scored_ms)}."
+        )
+    else:
+        effort = f"{format_time(result.time_ms)} for {event}"
+    if result.points == 0:
+        body = (
+            f"**0 points**: {format_time(result.scored_ms)} is at or beyond the table's zero "
+            f"point for {event} ({format_time(result.zero_point_ms)}), so there is nothing "
+            "to compare at other events."
+        )
+        headline = f"{effort} = 0 points ({scoring.EDITION}, {table}: beyond the zero point)"
+    else:
+        width = max(len(e.event.label) for e in result.equivalents)
+        lines = [f"{'event':<{width}}  {'time':>9}"]
+        for equivalent in result.equivalents:
+            marker = "  ←" if equivalent.event == result.event else ""
+            lines.append(
+                f"{equivalent.event.label:<{width}}  {format_time(equivalent.time_ms):>9}{marker}"
+            )
+        body = f"**{result.points} points.** Worth the same points:\n" + _code(lines)
+        # The headline names the events either side: "worth 35.50 for 300 m, 1:22.56 for 600 m".
+        at = [e.event for e in result.equivalents].index(result.event)
+        nearest = result.equivalents[max(0, at - 1) : at] + result.equivalents[at + 1 : at + 2]
+        worth = ", ".join(f"{format_time(e.time_ms)} for {e.event.label}" for e in nearest)
+        headline = f"{effort} = {result.points} World Athletics points ({table})"
+        if worth:
+            headline += f"; worth {worth}"
+    return Answer(
+        kind="Points",
+        headline=headline,
+        title=f"World Athletics points: {effort}",
+        body=body,
+        footer=" ".join([*notes, SCORE_SOURCE.format(table=table)]),
+        notes=notes,
+    )
+
+
+def pace_agegrade(
+    time_text: str, distance_text: str, age: int, sex_text: str, venue_text: str | None = None
+) -> Answer:
+    """WMA 2023 age grade: percentage, class, factor and age-graded time."""
+    time_ms = parse_time(time_text)
+    distance = parse_distance(distance_text)
+    sex = scoring.parse_sex(sex_text)
+    venue = grading.parse_venue(venue_text)
+    result = grading.age_grade(time_ms, distance, age, sex, venue)
+    who = f"{'man' if sex == 'male' else 'woman'} aged {age}"
+    effort = f"{format_time(time_ms)} for {result.event}"
+    percent = _percent(result.percent)
+    rows = [
+        ("age grade", f"{percent} ({result.grade_class})"),
+        ("age factor", f"{result.factor:.4f}"),
+        ("age-graded time", format_time(result.graded_time_ms)),
+        ("open standard", format_time(result.standard_ms)),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{name:<{width}}  {value}" for name, value in rows]
+    venue_note = (
+        f"{result.venue.capitalize()} table chosen"
+        + (" as asked." if result.venue_chosen else " from how the distance was written; "
+           "set `venue` to use the other.")
+    )  # fmt: skip
+    return Answer(
+        kind="Age grade",
+        headline=(
+            f"{effort}, {who}: {percent} age grade ({result.grade_class}), "
+            f"age-graded {format_time(result.graded_time_ms)} ({result.table})"
+        ),
+        title=f"Age grade ({result.table}): {effort}, {who}",
+        body=_code(lines),
+        footer=(
+            f"{result.table} age factors (World Masters Athletics). Classes: 90 % world, "
+            f"80 % national, 70 % regional, 60 % local. {venue_note}"
+        ),
     )

@@ -9,7 +9,7 @@ from bot import answers
 from bot.answers import Answer
 from bot.domain.questions import Question
 
-PACE_INTENTS = frozenset({"convert", "predict", "vdot", "laps"})
+PACE_INTENTS = frozenset({"convert", "predict", "vdot", "laps", "score", "agegrade"})
 
 EXAMPLES = (
     "“what's 37.47 for 300m per 400?”",
@@ -19,7 +19,8 @@ HELP_TEXT = (
     "I answer pace and training questions: conversions (“5k in 17:30 per mile”), "
     "equivalent performances (“3:56.13 mile, what 1500 is that?”), even splits "
     "(“splits for a 4:00 mile”), VDOT and training paces (“vdot for 10k 40:00”), "
-    "today's workout (“what's today's workout?”) and your logs (“my best 300”, "
+    "World Athletics points (“points for 49.96 400m”), WMA age grades (“age grade 5k 18:00 "
+    "woman 50”), today's workout (“what's today's workout?”) and your logs (“my best 300”, "
     "“what did I run last Tuesday?”). Every slash command is in /help."
 )
 _NEEDS = {
@@ -27,6 +28,8 @@ _NEEDS = {
     "predict": ("a time and the distance you ran", "“3:56.13 mile, what 1500 is that?”"),
     "vdot": ("a race time and distance", "“vdot for 10k 40:00”"),
     "laps": ("a goal time and a race distance", "“splits for a 4:00 mile”"),
+    "score": ("a time and an event", "“points for 49.96 400m”"),
+    "agegrade": ("a time, a distance, an age and man or woman", "“age grade 5k 18:00 woman 50”"),
 }
 
 
@@ -59,7 +62,16 @@ def pace_answer(question: Question) -> Answer | None:
     if question.intent == "convert":
         return answers.pace_convert(time, distance, question.per_text)
     if question.intent == "predict":
-        return answers.pace_predict(time, distance, question.target_text)
+        sex = question.sex_text or "male"
+        return answers.pace_predict(time, distance, question.target_text, sex)
+    if question.intent == "score":
+        return answers.pace_score(time, distance, question.sex_text, question.indoor)
+    if question.intent == "agegrade":
+        if question.age is None or question.sex_text is None:
+            return None
+        return answers.pace_agegrade(
+            time, distance, question.age, question.sex_text, question.venue_text
+        )
     if question.intent == "vdot":
         return answers.pace_vdot(time, distance)
     if question.intent == "laps":

@@ -1,4 +1,4 @@
-"""``/pace``: conversions, even splits, predictions, VDOT and history.
+"""``/pace``: conversions, even splits, predictions, VDOT, points, age grades and history.
 
 Thin by design: parse and compute in ``bot.answers``, store the answer, then
 reply. Works in servers and in DMs with the bot.
@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot import answers
 from bot.clock import epoch_ms
 from bot.core import Trackside
+from bot.domain import scoring
 from bot.ui import send_answer
 from db import PaceHistory
 
@@ -120,6 +121,71 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     async def vdot(self, interaction: discord.Interaction, time: str, distance: str) -> None:
         answer = answers.pace_vdot(time, distance)
         await self._answer(interaction, answer, "pace vdot", _inputs(time=time, distance=distance))
+
+    @app_commands.command(
+        name="score",
+        description="World Athletics points, and the times worth the same at nearby events",
+        extras={"example": "`/pace score time:49.96 event:400m`"},
+    )
+    @app_commands.describe(
+        time=f"Your time ({TIME_HELP}); to tenths at 400 m or less counts as hand-timed",
+        event="The event (pick one, or type 400m, mile, 10k, half…)",
+        sex="Which tables: male (default) or female",
+        indoor="Score on the indoor tables (default: outdoor)",
+    )
+    async def score(
+        self,
+        interaction: discord.Interaction,
+        time: str,
+        event: str,
+        sex: Literal["male", "female"] = "male",
+        indoor: bool = False,
+    ) -> None:
+        answer = answers.pace_score(time, event, sex, indoor)
+        await self._answer(
+            interaction,
+            answer,
+            "pace score",
+            _inputs(time=time, event=event, sex=sex, indoor="yes" if indoor else None),
+        )
+
+    @score.autocomplete("event")
+    async def _event_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=scoring.choice_label(e), value=e.typed)
+            for e in scoring.event_choices(current)
+        ]
+
+    @app_commands.command(
+        name="agegrade",
+        description="WMA 2023 age grading: percentage, class and age-graded time",
+        extras={"example": "`/pace agegrade time:18:00 distance:5k age:50 sex:female`"},
+    )
+    @app_commands.describe(
+        time=f"Your time ({TIME_HELP})",
+        distance=f"Race ({DISTANCE_HELP})",
+        age="Your age on race day",
+        sex="Which tables: male or female",
+        venue="road or track (default: road for 5k, miles, half, marathon; track for metres, mile)",
+    )
+    async def agegrade(
+        self,
+        interaction: discord.Interaction,
+        time: str,
+        distance: str,
+        age: app_commands.Range[int, 5, 110],
+        sex: Literal["male", "female"],
+        venue: Literal["road", "track"] | None = None,
+    ) -> None:
+        answer = answers.pace_agegrade(time, distance, age, sex, venue)
+        await self._answer(
+            interaction,
+            answer,
+            "pace agegrade",
+            _inputs(time=time, distance=distance, age=str(age), sex=sex, venue=venue),
+        )
 
     @app_commands.command(
         name="history",

@@ -13,6 +13,8 @@ CONTRACT = {
     "pace laps": ["time", "distance", "lap?"],
     "pace predict": ["time", "distance", "target?", "sex?"],
     "pace vdot": ["time", "distance"],
+    "pace score": ["time", "event", "sex?", "indoor?"],
+    "pace agegrade": ["time", "distance", "age", "sex", "venue?"],
     "pace history": [],
     "help": [],
     "wod post": ["workout", "date?", "title?", "recovery?", "notes?"],

@@ -53,7 +53,19 @@ from bot.domain.times import parse_time
 
 __all__ = ["INTENTS", "MAX_QUESTION_CHARS", "Intent", "Question", "parse_question"]
 
-Intent = Literal["convert", "predict", "vdot", "laps", "workout", "log", "best", "help", "unknown"]
+Intent = Literal[
+    "convert",
+    "predict",
+    "vdot",
+    "laps",
+    "score",
+    "agegrade",
+    "workout",
+    "log",
+    "best",
+    "help",
+    "unknown",
+]
 INTENTS: frozenset[str] = frozenset(get_args(Intent))
 
 MAX_QUESTION_CHARS = 500
@@ -78,7 +90,13 @@ class Question:
     * ``lap_text``: laps only, the lap length when given (``None``: 400 m);
     * ``date_text``: workout / log, the day asked about (``"today"``,
       ``"last tuesday"``, ``"2026-11-27"``); ``None``: not said (today).
-      Read it looking back (``direction="back"``), as PRODUCT.md says for questions.
+      Read it looking back (``direction="back"``), as PRODUCT.md says for questions;
+    * ``sex_text``: score / agegrade / predict, ``"male"`` or ``"female"`` when
+      the question says (``woman``, ``men's``, ``W50``); ``None``: not said;
+    * ``age``: agegrade only, the runner's age (``50``, ``aged 50``, ``M55``,
+      ``50 year old``), 5 to 110;
+    * ``venue_text``: agegrade only, ``"road"`` or ``"track"`` when said;
+    * ``indoor``: score only, True when the question says indoor.
     """
 
     intent: Intent
@@ -88,6 +106,10 @@ class Question:
     target_text: str | None = None
     lap_text: str | None = None
     date_text: str | None = None
+    sex_text: str | None = None
+    age: int | None = None
+    venue_text: str | None = None
+    indoor: bool = False
 
 
 # --------------------------------------------------------------------------- tokens
@@ -211,6 +233,19 @@ _HELP_PHRASES = (
     " what are you ",
 )
 _GREETINGS = frozenset({"hi", "hello", "hey", "yo", "hiya", "howdy", "sup"})
+_SCORE_WORDS = frozenset({"points", "point", "pts", "score", "scoring", "iaaf"})
+_AGEGRADE_WORDS = frozenset({"agegrade", "agegraded", "agegrading", "wma"})
+_GRADE_WORDS = frozenset({"grade", "graded", "grading", "grades"})
+_FEMALE_WORDS = frozenset(
+    {"woman", "women", "womens", "female", "females", "f", "w", "lady", "ladies", "girl",
+     "girls", "she", "her"}
+)  # fmt: skip
+_MALE_WORDS = frozenset(
+    {"man", "men", "mens", "male", "males", "m", "guy", "boy", "boys", "he", "him", "his"}
+)  # fmt: skip
+_AGE_BEFORE = frozenset({"age", "aged", "ages"}) | _FEMALE_WORDS | _MALE_WORDS
+_AGE_AFTER = frozenset({"yo", "year", "years", "yr", "yrs", "yearold"})
+MIN_AGE, MAX_AGE = 5, 110
 
 _RELATIVE_DAYS = {
     "today": "today",
@@ -456,7 +491,9 @@ def _pace_question(tokens: list[_Token], ti: int, words: set[str]) -> Question:
 
     def predict(index: int | None) -> Question:
         target = _checked_distance(tokens[index].text) if index is not None else None
-        return Question("predict", time_text, distance_text, target_text=target)
+        return Question(
+            "predict", time_text, distance_text, target_text=target, sex_text=_sex_text(words)
+        )
 
     def convert(per: str | None) -> Question:
         return Question("convert", time_text, distance_text, per_text=_checked_distance(per))
@@ -538,6 +575,57 @@ def _date_words(words: set[str]) -> set[str]:
     return days | (words & (_DAY_QUALIFIERS | _WORKOUT_FILLER))
 
 
+def _sex_text(words: set[str]) -> str | None:
+    female, male = bool(words & _FEMALE_WORDS), bool(words & _MALE_WORDS)
+    if female == male:  # neither said, or both: don't guess
+        return None
+    return "female" if female else "male"
+
+
+def _take_age(tokens: list[_Token]) -> int | None:
+    """The runner's age (``aged 50``, ``W50``, ``50 year old``), marked used so it
+    is read as neither a time nor a distance."""
+    for i, token in enumerate(tokens):
+        if token.kind != "num" or not token.text.isdigit():
+            continue
+        value = int(token.text)
+        if not MIN_AGE <= value <= MAX_AGE:
+            continue
+        before = tokens[i - 1] if i > 0 else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if (before is not None and before.is_word(*_AGE_BEFORE)) or (
+            after is not None and after.is_word(*_AGE_AFTER)
+        ):
+            token.kind, token.used = "age", True
+            return value
+    return None
+
+
+def _score_question(tokens: list[_Token], ti: int | None, words: set[str]) -> Question:
+    time_text, distance_text = _effort(tokens, ti) if ti is not None else (None, None)
+    if distance_text is None:
+        distance_text = _first_distance(tokens)
+    return Question(
+        "score",
+        time_text,
+        distance_text,
+        sex_text=_sex_text(words),
+        indoor=bool(words & {"indoor", "indoors"}),
+    )
+
+
+def _agegrade_question(
+    tokens: list[_Token], ti: int | None, words: set[str], age: int | None
+) -> Question:
+    time_text, distance_text = _effort(tokens, ti) if ti is not None else (None, None)
+    if distance_text is None:
+        distance_text = _first_distance(tokens)
+    venue = "road" if "road" in words else "track" if "track" in words else None
+    return Question(
+        "agegrade", time_text, distance_text, sex_text=_sex_text(words), age=age, venue_text=venue
+    )
+
+
 # --------------------------------------------------------------------------- intent
 
 
@@ -547,7 +635,9 @@ def parse_question(text: str) -> Question:
     Intents are tried in this order, the first that fits wins:
 
     1. nothing but a mention (or empty text) -> ``help``;
-    2. ``vdot`` / ``training paces`` -> ``vdot``;
+    2. ``age grade`` / ``agegrade`` / ``wma`` -> ``agegrade`` (the age is read
+       first: ``woman 50``, ``aged 50``, ``M55``); ``points`` / ``score`` /
+       ``iaaf`` -> ``score``; ``vdot`` / ``training paces`` -> ``vdot``;
     3. a time is given: ``splits`` / ``laps`` -> ``laps``; otherwise ``predict``
        (``worth``, ``equivalent``, ``predict``, ``what 1500 is that``, or a
        second distance with no pace unit) or ``convert`` (the default);
@@ -583,6 +673,11 @@ def parse_question(text: str) -> Question:
         has_date and bool(words & _WORKOUT_DATE_HINTS or words <= _date_words(words))
     )
 
+    agegrade = bool(words & _AGEGRADE_WORDS) or ("age" in words and bool(words & _GRADE_WORDS))
+    # Read the age first, so "woman 50" is an age, never a 50 m or a 50 s effort.
+    age = _take_age(tokens) if agegrade else None
+    score = not agegrade and bool(words & _SCORE_WORDS)
+
     time_index = next((i for i, t in enumerate(tokens) if t.kind == "time"), None)
     if time_index is None and not (log or best or workout):
         time_index = _promote_number(tokens)
@@ -596,6 +691,10 @@ def parse_question(text: str) -> Question:
         vdot = True  # "paces for 17:30 5k": the training paces
     laps = bool(words & _LAPS_WORDS)
 
+    if agegrade:
+        return _agegrade_question(tokens, time_index, words, age)
+    if score:
+        return _score_question(tokens, time_index, words)
     if vdot:
         if time_index is None:
             return Question("vdot")

@@ -45,6 +45,7 @@ __all__ = [
     "format_time",
     "parse_time",
     "round_half_up",
+    "written_decimals",
 ]
 
 MAX_TIME_MS = 48 * 3600 * 1000
@@ -266,6 +267,18 @@ def parse_time(text: str) -> int:
     if ":" in normalised:
         return _parse_clock(original, normalised)
     return _parse_units(original, normalised)
+
+
+_LAST_FRACTION = re.compile(r"\.([0-9]+)\D*$", re.ASCII)
+
+
+def written_decimals(text: str) -> int:
+    """How many fraction-of-a-second digits a time was written with: ``49.8`` → 1,
+    ``49.80`` → 2, ``4:05`` → 0. Scoring reads a time to tenths as hand-timed;
+    the parsed milliseconds cannot tell ``49.8`` from ``49.80``."""
+    normalised = text.strip().translate(_MARKS) if isinstance(text, str) else ""
+    match = _LAST_FRACTION.search(normalised[:_MAX_INPUT_CHARS])
+    return len(match.group(1)) if match else 0
 
 
 def _as_fraction(ms: int | float | Fraction | Decimal) -> Fraction:

@@ -159,6 +159,40 @@ CASES: list[tuple[str, Question]] = [
     ("what's the weather today", Q("unknown")),
     ("2+2", Q("unknown")),
     ("🏃‍♀️💨", Q("unknown")),
+    # ------------------------------------------------------------ score / agegrade
+    (
+        "what is 37.47 for 300 worth over 400?",
+        Q("predict", "37.47", "300", target_text="400"),
+    ),
+    (
+        "what's a 37.47 300 worth over 400 for a woman",
+        Q("predict", "37.47", "300", target_text="400", sex_text="female"),
+    ),
+    ("how many points is 49.96 for 400m?", Q("score", "49.96", "400m")),
+    ("score 10.5 100", Q("score", "10.5", "100")),
+    (
+        "points for 7.2 60m indoor women",
+        Q("score", "7.2", "60m", sex_text="female", indoor=True),
+    ),
+    ("iaaf points 3:56.13 mile men", Q("score", "3:56.13", "mile", sex_text="male")),
+    (
+        "age grade 5k 18:00 woman 50",
+        Q("agegrade", "18:00", "5k", sex_text="female", age=50),
+    ),
+    ("age grade 16:23 5k M50", Q("agegrade", "16:23", "5k", sex_text="male", age=50)),
+    (
+        "agegrade 3:10:00 marathon aged 62 female",
+        Q("agegrade", "3:10:00", "marathon", sex_text="female", age=62),
+    ),
+    (
+        "wma 18:00 5000 track man 45",
+        Q("agegrade", "18:00", "5000", sex_text="male", age=45, venue_text="track"),
+    ),
+    (
+        "50 year old woman ran 5k in 20:00, age graded?",
+        Q("agegrade", "20:00", "5k", sex_text="female", age=50),
+    ),
+    ("age grade 5k 18:00", Q("agegrade", "18:00", "5k")),
 ]
 
 

@@ -73,6 +73,14 @@ async def test_the_seed_question_in_a_channel(club: Club, clean_fake) -> None:
         ("splits for a 4:00 mile", "splits 1:01.05, 2:00.70, 3:00.35, 4:00.00"),
         ("vdot for 10k 40:00", "VDOT 51.9"),
         ("5k in 17:30 what's that per mile", "5:37.96 per mile"),
+        # Equal points, not same pace: the 400 m worth that 300 m is slower than 49.96.
+        (
+            "what is 37.47 for 300 worth over 400?",
+            "52.59 for 400 m by equal World Athletics points (712 points",
+        ),
+        ("age grade 5k 18:00 woman 50", "91.59 % age grade (world class)"),
+        ("how many points is 49.96 for 400m?", "861 World Athletics points (men's outdoor)"),
+        ("age grade 5k 18:00", "I need a time, a distance, an age and man or woman"),
     ],
 )
 async def test_pace_questions_match_the_slash_commands(

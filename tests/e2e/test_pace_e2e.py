@@ -32,7 +32,15 @@ async def test_startup_syncs_every_pace_command_with_typed_options(club: Club) -
         commands = {c["name"]: c for c in club.fake.commands(scope)}
         assert {"pace", "help"} <= set(commands)
         pace = {sub["name"]: sub for sub in commands["pace"]["options"]}
-        assert set(pace) == {"convert", "laps", "predict", "vdot", "history"}
+        assert set(pace) == {
+            "convert",
+            "laps",
+            "predict",
+            "vdot",
+            "score",
+            "agegrade",
+            "history",
+        }
         options = {o["name"]: o for o in pace["predict"]["options"]}
         assert list(options) == ["time", "distance", "target", "sex"]
         assert all(o["type"] == STRING for o in options.values())
@@ -87,9 +95,11 @@ async def test_predict_names_each_model_and_flags_ranges(club: Club, clean_fake)
         club.ana, "pace predict", {"time": "3:56.13", "distance": "mile"}, channel=club.general
     )
     table = _description(await itx.wait_reply()).splitlines()
-    assert table[1].split() == ["Riegel", "Cameron", "VDOT"]
+    assert table[1].split() == ["Riegel", "Cameron", "VDOT", "WA", "pts"]
     row_400 = next(line for line in table if line.startswith("400"))
     assert row_400.count("*") == 3  # every model is out of range at 400 m
+    # ...where equal World Athletics points answer instead: 3:56.13 mile = 1123 points.
+    assert row_400.split()[-1] == "45.83"
 
 
 async def test_vdot_matches_daniels(club: Club, clean_fake) -> None:
