@@ -41,6 +41,13 @@ def test_woman_aged_50_5k_road_18_00_is_91_59_percent() -> None:
     assert result.grade_class == "world class"
 
 
+def test_athlib_picks_its_edition_by_the_year_it_is_given() -> None:
+    # The default, a string and an int all name the 2023 file; the wrapper passes "2023".
+    assert AgeGrader().data_file_name == "wma-data-2023.json"
+    assert AgeGrader(2023).data_file_name == AgeGrader("2023").data_file_name
+    assert AgeGrader("2015").data_file_name == "wma-data-2015.json"
+
+
 def test_the_2023_tables_not_2015_ones() -> None:
     # The data file's comment still says "2015 data"; the figures are the 2023 ones.
     old = AgeGrader("2015").calculate_age_grade("m", 50, "5K", "16:23")
