@@ -1,5 +1,7 @@
 """What the bot says about splits: the submission reply, the board, an
-athlete's history. Plain data (an :class:`~bot.answers.Answer`), no Discord."""
+athlete's history. Plain data (an :class:`~bot.answers.Answer`), no Discord
+objects; user-typed text (titles, notes, names) goes through the display
+rules of :mod:`bot.ui` so it is shown as typed and never as markup."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from bot.domain.pace import pace_per
 from bot.domain.splits import SplitAnalysis
 from bot.domain.times import format_time
 from bot.submissions import Outcome, analysis_of
+from bot.ui import code_text, inline_text
 from db.submissions import StoredSubmission
 
 NAME_WIDTH = 16
@@ -23,7 +26,9 @@ def short_date(day: date) -> str:
 
 
 def _name(name: str, width: int = NAME_WIDTH) -> str:
-    # Code blocks show names raw (no markdown), so only the width matters.
+    # Code blocks show names raw (no markdown), but a display name with
+    # backticks would end the board's block and spill the rest as markdown.
+    name = code_text(name)
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
@@ -80,11 +85,12 @@ def submission_answer(outcome: Outcome, athlete: str) -> Answer:
             f"{format_time(best.time_ms)}{was}"
         )
     if outcome.submission.note:
-        lines.append(f"Note: {outcome.submission.note}")
+        # Last line, on one line, markdown escaped: a note cannot restyle the reply.
+        lines.append(f"Note: {inline_text(outcome.submission.note)}")
     workout = outcome.workout
     title = f"{athlete}: splits for {short_date(outcome.day)}"
     if workout is not None and workout.title:
-        title += f", {workout.title}"
+        title += f", {inline_text(workout.title)}"
     times = ", ".join(rep.time_text for rep in analysis.reps[:12])
     if len(analysis.reps) > 12:
         times += ", …"
@@ -116,18 +122,20 @@ def board_answer(day: date, title: str | None, submissions: Sequence[StoredSubmi
             f" {len(submission.splits):>4} {format_time(submission.total_ms):>9}"
             f" {format_time(pace):>8}"
         )
-    heading = f"Board for {short_date(day)}" + (f": {title}" if title else "")
+    heading = f"Board for {short_date(day)}" + (f": {inline_text(title)}" if title else "")
     body = "```\n" + "\n".join(lines) + "\n```"
     attachment = None
     if len(body) > DESCRIPTION_BUDGET:
-        attachment = ("board.txt", heading + "\n\n" + "\n".join(lines) + "\n")
+        # board.txt is plain text: the title as typed, not escaped.
+        plain = f"Board for {short_date(day)}" + (f": {title}" if title else "")
+        attachment = ("board.txt", plain + "\n\n" + "\n".join(lines) + "\n")
         shown = lines[:41]
         body = "```\n" + "\n".join(shown) + f"\n… {len(rows) - 40} more in board.txt\n```"
-    leader = rows[0][0]
+    leader = inline_text(rows[0][0].athlete_name)
     return Answer(
         kind="Board",
         headline=(
-            f"{heading}: {len(rows)} athlete(s); fastest overall {leader.athlete_name} "
+            f"{heading}: {len(rows)} athlete(s); fastest overall {leader} "
             f"({format_time(rows[0][1])} per 400 m)"
         ),
         title=heading,
@@ -147,7 +155,7 @@ def history_lines(submissions: Sequence[StoredSubmission]) -> list[str]:
             else f"{s.distance_text} {s.average_text}"
             for s in analysis.distances
         ]
-        name = submission.workout_title or ""
+        name = inline_text(submission.workout_title or "")
         lines.append(
             f"`{short_date(submission.local_date)}` {name + ': ' if name else ''}"
             f"{'; '.join(parts)} · {analysis.overall_per_400_text} per 400 m"

@@ -20,6 +20,29 @@ _COLOURS = {
 CONTENT_LIMIT = 2000
 
 
+def literal_text(text: str) -> str:
+    """User-typed text (a workout, its recovery and notes) shown as typed, not
+    as markup: ``**``, ``||``, backticks, ``>``/``#`` at a line start and the
+    rest are escaped, so nothing a user types can open or close the bot's code
+    blocks, hide text behind a spoiler or turn a line into a heading."""
+    return discord.utils.escape_markdown(text)
+
+
+def inline_text(text: str) -> str:
+    """User-typed text that sits inside one of the bot's lines (a title, an
+    athlete's note or name): :func:`literal_text` on one line, whitespace runs
+    (newlines included) collapsed to one space."""
+    return literal_text(" ".join(text.split()))
+
+
+def code_text(text: str) -> str:
+    """User-typed text inside one of the bot's code blocks (a name in the board
+    table). Escapes show literally in a code block, so a backtick, the only
+    character that can end the block, becomes the look-alike ``ˋ``; newlines
+    would break the table's rows, so whitespace runs become one space."""
+    return " ".join(text.split()).replace("`", "ˋ")
+
+
 def answer_embed(answer: Answer) -> discord.Embed:
     embed = discord.Embed(
         title=answer.title[:256],

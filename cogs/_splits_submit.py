@@ -11,7 +11,7 @@ from bot.clock import epoch_ms
 from bot.permissions import require_guild
 from bot.split_answers import submission_answer
 from bot.submissions import match_to_workout, record
-from bot.ui import send_answer
+from bot.ui import inline_text, send_answer
 from db.workouts import WorkoutQueries
 
 if TYPE_CHECKING:
@@ -43,6 +43,6 @@ async def submit_and_reply(
         note=(note or "").strip() or None,
         now=epoch_ms(bot.clock.now()),
     )
-    name = discord.utils.escape_markdown(interaction.user.display_name)
+    name = inline_text(interaction.user.display_name)
     answer = submission_answer(outcome, name)
     await send_answer(interaction, answer)

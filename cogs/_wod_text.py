@@ -7,6 +7,7 @@ from datetime import date
 import discord
 
 from bot.domain.workout import Workout, short_summary, summarise, workout_from_json
+from bot.ui import inline_text, literal_text
 from db.workouts import StoredWorkout
 
 
@@ -19,15 +20,17 @@ def parsed_of(workout: StoredWorkout) -> Workout:
 
 
 def workout_content(workout: StoredWorkout) -> str:
-    title = f": {workout.title}" if workout.title else ""
+    title = f": {inline_text(workout.title)}" if workout.title else ""
     return f"Workout of the day, {long_date(workout.local_date)}{title}"
 
 
 def workout_embed(workout: StoredWorkout, *, status: str | None = None) -> discord.Embed:
     parsed = parsed_of(workout)
     embed = discord.Embed(
-        title=(workout.title or "Workout of the day")[:256],
-        description=workout.text[:4096],
+        title=(inline_text(workout.title) if workout.title else "Workout of the day")[:256],
+        # What the coach typed, shown as typed (escaped), never as markup that
+        # could swallow the fields below or restyle the post.
+        description=literal_text(workout.text)[:4096],
         colour=discord.Colour.green(),
     )
     embed.add_field(name="Date", value=long_date(workout.local_date), inline=True)
@@ -38,9 +41,9 @@ def workout_embed(workout: StoredWorkout, *, status: str | None = None) -> disco
     )
     recovery = workout.recovery or parsed.recovery
     if recovery:
-        embed.add_field(name="Recovery", value=recovery[:1024], inline=False)
+        embed.add_field(name="Recovery", value=literal_text(recovery)[:1024], inline=False)
     if workout.notes:
-        embed.add_field(name="Notes", value=workout.notes[:1024], inline=False)
+        embed.add_field(name="Notes", value=literal_text(workout.notes)[:1024], inline=False)
     if status:
         embed.add_field(name="Status", value=status[:1024], inline=False)
     if parsed.reps:

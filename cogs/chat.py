@@ -27,7 +27,7 @@ from bot.domain.questions import Question, parse_question
 from bot.domain.times import format_time
 from bot.split_answers import rep_table, short_date, summary_lines
 from bot.submissions import analysis_of
-from bot.ui import answer_content, answer_embed
+from bot.ui import answer_content, answer_embed, inline_text
 from cogs._server import server_today
 from cogs._wod_text import long_date, workout_embed
 from db import PaceHistory
@@ -195,7 +195,7 @@ class Chat(commands.Cog):
             kind="Splits",
             headline=f"Your splits for {short_date(day)}",
             title=f"Your splits for {short_date(day)}"
-            + (f", {submission.workout_title}" if submission.workout_title else ""),
+            + (f", {inline_text(submission.workout_title)}" if submission.workout_title else ""),
             body="\n".join(["```", *rep_table(analysis), "```", *summary_lines(analysis)]),
         )
         return answer.headline, answer_embed(answer)

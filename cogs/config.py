@@ -12,6 +12,7 @@ from bot.core import Trackside
 from bot.domain.dates import canonical_timezone, local_today, parse_post_time, timezone_names
 from bot.domain.errors import InputError
 from bot.permissions import require_guild, require_manage_guild
+from bot.ui import inline_text
 from cogs._server import server_today
 from cogs._wod_text import long_date
 from db.guild_settings import GuildSettings, GuildSettingsQueries
@@ -111,7 +112,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
         name = canonical_timezone(timezone)
         if name is None:
             raise InputError(
-                f"I don't know the timezone {discord.utils.escape_markdown(timezone[:40])!s}; "
+                f"I don't know the timezone {inline_text(timezone[:40])}; "
                 "pick one of the suggestions (IANA names such as Europe/Berlin).",
                 "`/config timezone timezone:Europe/Berlin`",
             )

@@ -26,7 +26,7 @@ from bot.export import ExportRow, export_csv, export_filename
 from bot.permissions import is_coach, require_guild
 from bot.split_answers import board_answer, history_lines, short_date
 from bot.submissions import analysis_of
-from bot.ui import send_answer
+from bot.ui import inline_text, send_answer
 from cogs._server import server_context
 from cogs._splits_form import handle_form_submit
 from cogs._splits_submit import submit_and_reply
@@ -57,7 +57,7 @@ class ConfirmDelete(ReportingView):
         self.stop()
         deleted = await self.queries.delete(self.submission.id)
         text = (
-            f"Deleted {self.submission.athlete_name}'s splits for "
+            f"Deleted {inline_text(self.submission.athlete_name)}'s splits for "
             f"{short_date(self.submission.local_date)}."
             if deleted
             else "Those splits were already deleted."
@@ -138,7 +138,9 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
                 "You have no splits here yet.",
                 "`/splits submit splits:29.78 29.98 31.31 31.20 37.47`",
             )
-        lines = [discord.utils.escape_markdown(line) for line in history_lines(found)]
+        # history_lines escapes the titles; escaping whole lines would also
+        # escape its own `date` code spans.
+        lines = history_lines(found)
         bests = await self.submissions.bests(guild_id, interaction.user.id)
         best_text = " · ".join(
             f"{format_distance(metres)} {format_time(ms)}" for metres, ms in sorted(bests.items())
@@ -191,8 +193,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             raise UserError(f"{whose} no splits for {short_date(day)}.", "`/splits mine`")
         reps = ", ".join(format_time(split.time_ms) for split in found.splits[:10])
         await interaction.response.send_message(
-            f"Delete {discord.utils.escape_markdown(found.athlete_name)}'s splits for "
-            f"{short_date(day)} ({reps})?",
+            f"Delete {inline_text(found.athlete_name)}'s splits for {short_date(day)} ({reps})?",
             view=ConfirmDelete(interaction.user.id, found, self.submissions),
             ephemeral=True,
         )
@@ -307,7 +308,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             png = await asyncio.to_thread(progress_chart, title, format_distance(metres), points)
             filename = "splits-progress.png"
         await interaction.followup.send(
-            f"Chart: {discord.utils.escape_markdown(title)}",
+            f"Chart: {inline_text(title)}",
             file=discord.File(io.BytesIO(png), filename=filename),
             allowed_mentions=discord.AllowedMentions.none(),
         )

@@ -23,6 +23,7 @@ from bot.domain.workout import parse_workout, summarise, workout_to_json
 from bot.errors import UserError
 from bot.permissions import is_coach, require_coach, require_guild
 from bot.submissions import mismatching
+from bot.ui import inline_text
 from cogs._server import server_context
 from cogs._splits_form import SubmitSplitsButton
 from cogs._wod_posts import CLAIM_TIMEOUT, WorkoutPoster
@@ -242,9 +243,9 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         for workout in workouts:
             parsed = parsed_of(workout)
             reps = summarise(parsed) if parsed.reps else workout.text
-            name = f"**{discord.utils.escape_markdown(workout.title)}**: " if workout.title else ""
+            name = f"**{inline_text(workout.title)}**: " if workout.title else ""
             lines.append(
-                f"`{workout.local_date:%a %d %b}` {name}{discord.utils.escape_markdown(reps)}"
+                f"`{workout.local_date:%a %d %b}` {name}{inline_text(reps)}"
                 + (f"\n  {_status(workout, settings, today)}" if coach else "")
             )
         embed = discord.Embed(

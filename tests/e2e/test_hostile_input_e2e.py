@@ -1,0 +1,730 @@
+"""Hostile input through the real command path (issue #8, part A).
+
+Every text option of every command, the **Submit splits** form's fields and
+plain-chat messages are fuzzed with hypothesis. Each example goes through the
+loopback Discord as INTERACTION_CREATE (or MESSAGE_CREATE) to the real bot, and
+for every example we check what a user and Discord would see:
+
+* never crashes: the interaction is acknowledged in time, no "something went
+  wrong" / error-id reply, no Discord rule broken (``fake.violations``);
+* never pings: every message the bot sends or edits has allowed mentions with
+  an empty ``parse`` and no user or role ids, and mentions nobody;
+* never corrupts a layout: a code block the bot opens is balanced and user
+  text cannot open or close one inside it; titles and athletes' notes are shown
+  on one line with markdown escaped (the fake enforces the size limits);
+* never stores garbage: a rejected input leaves the database byte-for-byte
+  unchanged; an accepted title or note is stored as given (bounded by the
+  option's length) and read-only commands never write.
+
+Hypothesis does not drive coroutines, so each property runs in a worker
+thread (``asyncio.to_thread``) and submits its coroutines to the module's event
+loop with ``asyncio.run_coroutine_threadsafe``. ``derandomize=True`` and no
+example database make every run the same examples (CI-stable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+import discord
+import pytest
+import pytest_asyncio
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bot.domain.dates import parse_date
+from bot.domain.errors import InputError
+from bot.loopback import Channel, InteractionRecord, Member, Message
+from tests.e2e.conftest import CLUB_START, Club
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+T = TypeVar("T")
+
+SEED = "4 x 250m sprint + 1 x 300m"
+SEED_TITLE = "Sprint session"
+SEED_SPLITS = "29.78 / 29.98 31.31 / 31.20 37.47"
+TODAY: date = CLUB_START.date()
+# /wod post fuzzing of the workout text goes to a future day, so the posted
+# seed (its button, its form) stays what the other targets submit against.
+FUTURE = "2026-12-15"
+
+# How many examples each target gets: the whole file stays well under 40 s on
+# 2 cores (each example is one or two real interactions and a database read).
+EXAMPLES = 40
+LOOP_TIMEOUT = 30.0  # seconds one example's coroutine may take (charts render in a thread)
+
+# ----------------------------------------------------------------- hostile text
+LONG = 4000
+NASTY: list[str] = [
+    "\u200b",  # zero-width space
+    "\ufeff",  # byte-order mark / zero-width no-break space
+    "\u202e",  # right-to-left override
+    "\u200f",  # right-to-left mark
+    "@everyone",
+    "@here",
+    "<@123>",
+    "<@&456>",
+    "```",
+    "`",
+    "**",
+    "||",
+    "> ",
+    "# ",
+    "-# ",
+    "~~",
+    "_",
+    "%",
+    "\\",
+    "'; DROP TABLE workouts;--",
+    '"; DELETE FROM submissions; --',
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x01",
+    "\x1b[2J",
+    "\x7f",
+    "\u0085",
+    "\u2028",
+    "\U0001f3c3",  # 🏃
+    "e\u0301",  # combining accent
+    " ",
+]
+# Valid pieces, so hostile text also reaches the paths that accept input
+# ("37.47" + RTL mark, "today" + a zero-width space).
+VALID: list[str] = [
+    "37.47",
+    "3:56.13",
+    "300m",
+    "1500",
+    "mile",
+    "5k",
+    "today",
+    "yesterday",
+    "2026-11-27",
+    "06:00",
+    "Europe/Berlin",
+    "4 x 250m",
+    "29.78",
+    "30",
+    "per 400",
+    "what's 37.47 for 300m per 400?",
+    "3:56.13 mile, what 1500 is that?",
+    "what's today's workout?",
+    "my best 300",
+]
+piece = st.sampled_from(NASTY + VALID)
+nasty = st.sampled_from(NASTY)
+hostile_text: st.SearchStrategy[str] = st.one_of(
+    # A valid value dressed in hostile text: reaches the paths that accept input.
+    st.tuples(nasty, st.sampled_from(VALID), nasty).map("".join),
+    st.tuples(nasty, st.sampled_from(VALID), nasty).map(" ".join),
+    st.lists(piece, min_size=1, max_size=6).map("".join),
+    st.lists(piece, min_size=1, max_size=6).map(" ".join),
+    st.text(
+        alphabet=st.one_of(st.sampled_from("".join(NASTY)), st.characters(codec="utf-8")),
+        min_size=1,
+        max_size=40,
+    ),
+    # 4,000 characters: a fragment repeated, cut to length.
+    piece.map(lambda p: (p * LONG)[:LONG]),
+)
+
+# Padding a valid value may carry; a parser should still accept it.
+PADDING = ["", " ", "  ", "\t", "\n", "\u00a0"]
+
+
+def dressed(valid: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """A valid value of one option, padded or in another case: the accepted
+    path, where the value is used (and stored) rather than rejected."""
+    return st.tuples(
+        st.sampled_from(PADDING), st.sampled_from(valid), st.sampled_from(PADDING), st.booleans()
+    ).map(lambda t: t[0] + (t[1].upper() if t[3] else t[1]) + t[2])
+
+
+def half_valid(valid: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """Half hostile text, half dressed valid values (``one_of`` would flatten
+    hostile_text's branches and give the valid ones a sixth)."""
+    return st.booleans().flatmap(lambda hostile: hostile_text if hostile else dressed(valid))
+
+
+# Examples that found bugs (or pin the brief's list): always run, first.
+PINNED: list[str] = [
+    "x" * LONG,
+    "\u200b" * LONG,
+    "@everyone @here <@123> <@&456>",
+    "```",
+    "note ``` closes the table",
+    "**bold** ||spoiler|| > quote # heading _u_ ~~s~~",
+    "'; DROP TABLE workouts;--",
+    "% _ \\",
+    "\u202eevil\u200f",
+    "\ufeff37.47",
+    "line\n# heading\n> quote",
+    "\x00\x01\x7f",
+]
+
+
+def pinned(*values: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Stack ``@example(value)`` for each pinned value (applied in order)."""
+
+    def decorate(test: Callable[..., T]) -> Callable[..., T]:
+        for value in reversed(values):
+            test = example(value)(test)
+        return test
+
+    return decorate
+
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# ----------------------------------------------------------------- inspection
+
+
+def one_line(text: str) -> str:
+    """The documented display form of a title or an athlete's note: one line,
+    whitespace runs collapsed, markdown escaped (see bot/ui.py ``inline_text``)."""
+    return discord.utils.escape_markdown(" ".join(text.split()))
+
+
+def db_digest(club: Club) -> str:
+    """A hash of every row of every table: "nothing stored" means this is unchanged.
+
+    Called from the hypothesis thread only, never on the event loop: a blocking
+    sqlite3 read there would stall the bot (and its 3-second deadline) whenever
+    SQLite makes a reader wait."""
+    connection = sqlite3.connect(club.database_path)
+    try:
+        digest = hashlib.sha256()
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        for table in tables:
+            digest.update(table.encode())
+            for row in connection.execute(f"SELECT * FROM {table} ORDER BY rowid"):
+                digest.update(repr(row).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+    finally:
+        connection.close()
+
+
+def db_rows(club: Club, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    connection = sqlite3.connect(club.database_path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return list(connection.execute(sql, params))
+    finally:
+        connection.close()
+
+
+def texts_of(message: Message) -> list[str]:
+    """Every piece of text Discord renders for a message, each checked on its own
+    (a code block cannot span two fields)."""
+    parts = [message.content]
+    for embed in message.embeds:
+        parts += [str(embed.get("title", "")), str(embed.get("description", ""))]
+        for embed_field in embed.get("fields") or []:
+            parts += [str(embed_field.get("name", "")), str(embed_field.get("value", ""))]
+        parts.append(str((embed.get("footer") or {}).get("text", "")))
+    return [part for part in parts if part]
+
+
+# An unescaped run of three backticks (escape_markdown writes \`\`\`).
+_FENCE = re.compile(r"(?<!\\)```")
+
+
+def check_fences(text: str) -> None:
+    """A code block the bot opens is a line of exactly three backticks, and so is
+    its close. Where the bot opened one, every fence in the text must be such a
+    line and they must pair up: user text can neither close the bot's block nor
+    open a new one that swallows what follows."""
+    fences = [m.start() for m in _FENCE.finditer(text)]
+    lines = [
+        start
+        for start in fences
+        if (start == 0 or text[start - 1] == "\n")
+        and (start + 3 == len(text) or text[start + 3] == "\n")
+    ]
+    if not lines:
+        return  # the bot opened no block here (e.g. a coach's own workout text)
+    assert fences == lines, f"a code fence from user text inside a bot table:\n{text}"
+    assert len(lines) % 2 == 0, f"unbalanced code block:\n{text}"
+
+
+def check_message(message: Message) -> None:
+    """Never pings, never an unexpected error, never a broken table."""
+    allowed = message.allowed_mentions
+    assert allowed is not None, f"message {message.id} has no allowed_mentions: {message.content!r}"
+    assert allowed.get("parse") == [], allowed
+    assert not allowed.get("users") and not allowed.get("roles"), allowed
+    assert message.mentions == [] and message.mention_roles == []
+    for text in texts_of(message):
+        assert "error id" not in text and "Something went wrong" not in text, text
+        check_fences(text)
+
+
+@dataclass
+class Watch:
+    """The bot's messages in the club's channels before an action, to find what
+    it posted or edited because of it (edits keep their old id)."""
+
+    channels: list[Channel]
+    seen: dict[int, int] = field(default_factory=dict)
+
+    def start(self, club: Club) -> None:
+        self.seen = {
+            m.id: m.edit_count
+            for channel in self.channels
+            for m in club.fake.messages(channel)
+            if m.author_id == club.fake.bot_user.id
+        }
+
+    def changed(self, club: Club) -> list[Message]:
+        return [
+            m
+            for channel in self.channels
+            for m in club.fake.messages(channel)
+            if m.author_id == club.fake.bot_user.id and self.seen.get(m.id, -1) != m.edit_count
+        ]
+
+
+async def finish(club: Club, itx: InteractionRecord, watch: Watch) -> Message:
+    """Wait for the reply and check everything the bot said for this interaction."""
+    reply = await itx.wait_reply(timeout=LOOP_TIMEOUT)
+    assert not itx.failed and not itx.errors, (itx.failed, itx.errors)
+    for message in [*([itx.original] if itx.original else []), *itx.followups]:
+        check_message(message)
+    for message in watch.changed(club):
+        check_message(message)
+    problems = club.fake.take_violations()
+    assert not problems and not club.fake.unknown_routes, problems
+    return reply
+
+
+def fit(club: Club, command: str, option: str, value: str) -> str:
+    """Cut ``value`` to the option's synced max_length, as Discord's client does
+    (a user cannot send more)."""
+    group, _, sub = command.partition(" ")
+    for synced in club.fake.commands(club.guild):
+        if synced["name"] != group:
+            continue
+        for subcommand in synced.get("options") or []:
+            if subcommand["name"] != sub:
+                continue
+            for definition in subcommand.get("options") or []:
+                if definition["name"] == option and definition.get("max_length"):
+                    return value[: definition["max_length"]]
+    return value
+
+
+# ----------------------------------------------------------------- the harness
+
+
+class Runner:
+    """Runs coroutines on the module's loop from hypothesis's worker thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    def __call__(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(LOOP_TIMEOUT)
+
+
+async def in_thread(name: str, property_test: Callable[[], None], outcomes: Counter[str]) -> None:
+    """Run a hypothesis test in a worker thread; report how long it took and how
+    many examples were accepted and rejected (so both paths are known to run)."""
+    started = time.perf_counter()
+    await asyncio.to_thread(property_test)
+    took = time.perf_counter() - started
+    print(f"[hostile] {name}: {took:.2f} s, {dict(sorted(outcomes.items()))}")
+    assert sum(outcomes.values()) >= EXAMPLES, outcomes
+
+
+async def seed_post(club: Club) -> Message:
+    """The posted seed's message (read on the loop, which owns the fake's state)."""
+    return next(
+        m
+        for m in reversed(club.fake.messages(club.workouts))
+        if m.author_id == club.fake.bot_user.id and m.buttons()
+    )
+
+
+async def slash(club: Club, who: Member, command: str, options: dict[str, Any]) -> Message:
+    itx = await club.fake.slash(who, command, options, channel=club.workouts)
+    return await itx.wait_reply()
+
+
+async def restore_seed(club: Club) -> None:
+    """Today's seed workout, posted, with UTC and 06:00: what every target starts from."""
+    club.fake.take_violations()
+    await slash(club, club.coach, "config timezone", {"timezone": "UTC"})
+    await slash(club, club.coach, "config post-time", {"time": "06:00"})
+    await slash(club, club.coach, "wod post", {"workout": SEED, "title": SEED_TITLE})
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module", autouse=True)
+async def seeded(club: Club) -> None:
+    await slash(club, club.coach, "config channel", {"channel": club.workouts})
+    await restore_seed(club)
+    await slash(club, club.ana, "splits submit", {"splits": SEED_SPLITS})
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def run(club: Club) -> Runner:
+    club.fake.take_violations()
+    return Runner(asyncio.get_running_loop())
+
+
+# ----------------------------------------------------------------- slash targets
+
+
+@dataclass(frozen=True)
+class Target:
+    """One text option of one command, fuzzed with the other options valid."""
+
+    command: str
+    option: str
+    base: dict[str, object]  # other options: strings, or an int such as an age
+    actor: str = "ana"  # attribute of Club
+    # What to check after an example (besides the common properties).
+    check: str = "read_only"
+    # Valid values of the option, fuzzed padded (so the accepted path runs too).
+    valid: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.command.replace(' ', '-')}:{self.option}"
+
+
+TIMES = ("37.47", "3:56.13", "4:05", "45'", "2h05m30s")
+DISTANCES = ("300m", "1500", "mile", "1.5k", "5k", "half marathon")
+LAPS = ("400m", "200", "1k")
+DATES = ("today", "yesterday", "friday", "2026-11-27")
+# Matches today's seed and, with its distances, a day without a workout.
+LABELLED = "250m: 30 / 30 / 30 / 30; 300m: 37"
+SPLITS = (SEED_SPLITS, "29.78/29.98/31.31/31.20, 37.47", LABELLED)
+
+TARGETS: list[Target] = [
+    # /pace: rejected input stores nothing; an answer stores one history row.
+    Target("pace convert", "time", {"distance": "300m"}, check="pace", valid=TIMES),
+    Target("pace convert", "distance", {"time": "37.47"}, check="pace", valid=DISTANCES),
+    Target("pace laps", "time", {"distance": "mile"}, check="pace", valid=TIMES),
+    Target("pace laps", "distance", {"time": "3:56.13"}, check="pace", valid=DISTANCES),
+    Target("pace laps", "lap", {"time": "3:56.13", "distance": "mile"}, "ana", "pace", LAPS),
+    Target("pace predict", "time", {"distance": "mile"}, check="pace", valid=TIMES),
+    Target("pace predict", "distance", {"time": "3:56.13"}, check="pace", valid=DISTANCES),
+    Target(
+        "pace predict", "target", {"time": "3:56.13", "distance": "mile"}, "ana", "pace", DISTANCES
+    ),
+    Target("pace vdot", "time", {"distance": "5k"}, check="pace", valid=("20:00", "17:30")),
+    Target("pace vdot", "distance", {"time": "20:00"}, check="pace", valid=("5k", "3000")),
+    Target("pace score", "time", {"event": "400m"}, check="pace", valid=("49.96", "49.8")),
+    Target("pace score", "event", {"time": "49.96"}, check="pace", valid=("400m", "mile", "10k")),
+    Target(
+        "pace agegrade",
+        "time",
+        {"distance": "5k", "age": 50, "sex": "female"},
+        check="pace",
+        valid=("18:00", "16:23"),
+    ),
+    Target(
+        "pace agegrade",
+        "distance",
+        {"time": "18:00", "age": 50, "sex": "female"},
+        check="pace",
+        valid=("5k", "5000", "half"),
+    ),
+    # /wod
+    Target("wod post", "workout", {"date": FUTURE}, actor="coach", check="wod_post"),
+    Target("wod post", "date", {"workout": SEED, "title": SEED_TITLE}, "coach", "wod_post", DATES),
+    Target("wod post", "title", {"workout": SEED}, actor="coach", check="wod_post"),
+    Target("wod post", "recovery", {"workout": SEED, "title": SEED_TITLE}, "coach", "wod_post"),
+    Target("wod post", "notes", {"workout": SEED, "title": SEED_TITLE}, "coach", "wod_post"),
+    Target("wod show", "date", {}, valid=DATES),
+    # /splits
+    Target("splits submit", "splits", {}, check="submit", valid=SPLITS),
+    Target("splits submit", "date", {"splits": LABELLED}, "ana", "submit", DATES),
+    Target("splits submit", "note", {"splits": SEED_SPLITS}, check="submit"),
+    Target("splits board", "date", {}, valid=DATES),
+    Target("splits delete", "date", {}, valid=DATES),  # only asks for confirmation: writes nothing
+    Target("splits chart", "date", {}, valid=("today",)),
+    Target("splits export", "since", {}, valid=DATES),
+    Target("splits export", "until", {}, valid=DATES),
+    # /config (restored after each accepted example: the timezone moves "today")
+    Target("config post-time", "time", {}, "coach", "config", ("06:00", "17:30")),
+    Target("config timezone", "timezone", {}, "coach", "config", ("UTC", "Etc/UTC")),
+    # Destructive last: a date that parses may delete today's seed (restored).
+    Target("wod delete", "date", {}, "coach", "wod_delete", ("today",)),
+]
+
+
+def _accepted_date(text: str | None, direction: str) -> date | None:
+    try:
+        return parse_date(text or "today", TODAY, direction=direction)  # type: ignore[arg-type]
+    except InputError:
+        return None
+
+
+def after_example(
+    club: Club, run: Runner, target: Target, options: dict[str, str], reply: Message, before: str
+) -> str:
+    """The storage property of ``target`` for one example; returns whether
+    the input was accepted or rejected (reported, to show both paths ran)."""
+    after = db_digest(club)
+    value = options[target.option]
+    if target.check == "read_only":
+        assert after == before, f"/{target.command} wrote to the database"
+        return "rejected" if "Example:" in reply.content else "answered"
+    if target.check == "pace":
+        if reply.ephemeral:  # rejected
+            assert after == before, "a rejected /pace input was stored"
+            return "rejected"
+        [row] = db_rows(club, "SELECT command, inputs FROM pace_answers ORDER BY id DESC LIMIT 1")
+        assert row["command"] == target.command and f"{target.option}={value}" in row["inputs"]
+        return "accepted"
+    if target.check == "submit":
+        if reply.ephemeral:
+            assert after == before, f"rejected splits were stored: {reply.content}"
+            return "rejected"
+        day = _accepted_date(options.get("date"), "back")
+        assert day is not None
+        [row] = db_rows(
+            club,
+            "SELECT id, note FROM submissions WHERE local_date = ? AND athlete_id = ?",
+            (day.isoformat(), club.ana.user.id),
+        )
+        note = options.get("note")
+        expected = (note or "").strip() or None
+        assert row["note"] == expected and (expected is None or len(expected) <= 300)
+        if expected:
+            lines = reply.embeds[0]["description"].splitlines()
+            assert lines[-1] == f"Note: {one_line(expected)}", lines[-1]
+        return "accepted"
+    if target.check == "wod_post":
+        if "Parsed:" not in reply.content:  # rejected
+            assert after == before, f"a rejected workout was stored: {reply.content}"
+            return "rejected"
+        day = _accepted_date(options.get("date"), "forward")
+        assert day is not None
+        [row] = db_rows(
+            club,
+            "SELECT text, title, recovery, notes FROM workouts WHERE local_date = ?",
+            (day.isoformat(),),
+        )
+        for name, column in (
+            ("workout", "text"),
+            ("title", "title"),
+            ("recovery", "recovery"),
+            ("notes", "notes"),
+        ):
+            assert row[column] == options.get(name), (name, row[column])
+        if day == TODAY and options.get("title"):
+            post = run(seed_post(club))
+            assert post.content == (
+                f"Workout of the day, Saturday 28 November 2026: {one_line(options['title'])}"
+            )
+        return "accepted"
+    if target.check == "config":
+        if reply.content.startswith(("Scheduled workouts", "Timezone set")):
+            run(restore_seed(club))
+            return "accepted"
+        assert after == before, f"a rejected setting was stored: {reply.content}"
+        return "rejected"
+    if target.check == "wod_delete":
+        if reply.content.startswith("Deleted the workout"):
+            run(restore_seed(club))
+            return "accepted"
+        assert after == before, "a rejected /wod delete changed the database"
+        return "rejected"
+    raise AssertionError(f"unknown check {target.check}")
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
+async def test_hostile_slash_option(club: Club, run: Runner, target: Target) -> None:
+    actor: Member = getattr(club, target.actor)
+    watch = Watch([club.general, club.workouts])
+    outcomes: Counter[str] = Counter()
+
+    values = half_valid(target.valid) if target.valid else hostile_text
+
+    @FUZZ
+    @given(value=values)
+    @pinned(*PINNED)
+    def property_test(value: str) -> None:
+        options = {**target.base, target.option: fit(club, target.command, target.option, value)}
+
+        async def act() -> Message:
+            watch.start(club)
+            itx = await club.fake.slash(actor, target.command, options, channel=club.workouts)
+            return await finish(club, itx, watch)
+
+        before = db_digest(club)
+        reply = run(act())
+        outcomes[after_example(club, run, target, options, reply, before)] += 1
+
+    await in_thread(target.id, property_test, outcomes)
+
+
+# ----------------------------------------------------------------- the form
+
+
+@pytest.mark.parametrize("field_name", ["splits", "note"])
+async def test_hostile_splits_form(club: Club, run: Runner, field_name: str) -> None:
+    """The post's **Submit splits** form: the same properties as /splits submit."""
+    watch = Watch([club.general, club.workouts])
+    limits = {"splits": 1000, "note": 300}  # the form's max_length, which Discord enforces
+    outcomes: Counter[str] = Counter()
+
+    @FUZZ
+    @given(value=half_valid(SPLITS) if field_name == "splits" else hostile_text)
+    @pinned(*PINNED)
+    def property_test(value: str) -> None:
+        values = {"splits": SEED_SPLITS, field_name: value[: limits[field_name]]}
+
+        async def act() -> Message:
+            post = await seed_post(club)
+            watch.start(club)
+            opened = await club.fake.click(club.ben, post, post.buttons()[0]["custom_id"])
+            await opened.wait_response()
+            submitted = await club.fake.submit_modal(club.ben, opened, values)
+            return await finish(club, submitted, watch)
+
+        before = db_digest(club)
+        reply = run(act())
+        if reply.ephemeral:
+            assert db_digest(club) == before, f"rejected splits were stored: {reply.content}"
+            outcomes["rejected"] += 1
+            return
+        outcomes["accepted"] += 1
+        [row] = db_rows(
+            club,
+            "SELECT note FROM submissions WHERE local_date = ? AND athlete_id = ?",
+            (TODAY.isoformat(), club.ben.user.id),
+        )
+        expected = values.get("note", "").strip() or None
+        assert row["note"] == expected
+        if expected:
+            last = reply.embeds[0]["description"].splitlines()[-1]
+            assert last == f"Note: {one_line(expected)}", last
+
+    await in_thread(f"form:{field_name}", property_test, outcomes)
+
+
+# ----------------------------------------------------------------- plain chat
+
+
+@pytest.mark.parametrize("where", ["mention", "dm"])
+async def test_hostile_chat_message(club: Club, run: Runner, where: str) -> None:
+    """Mention the bot in #general, or DM it: one reply, inert and well formed."""
+    count = iter(range(10_000))
+    outcomes: Counter[str] = Counter()
+
+    @FUZZ
+    @given(value=hostile_text)
+    @pinned(*PINNED)
+    def property_test(value: str) -> None:
+        async def act() -> Member:
+            # A fresh member each time: the 5-a-minute cooldown is not under test.
+            # No sync_gateway(): the message carries its author, and each sync
+            # makes the bot heartbeat, which counts against discord.py's own
+            # limit of 120 gateway sends a minute (past it, the bot stops
+            # reading the gateway for up to 60 s and misses interactions).
+            asker = club.fake.create_member(club.guild, f"Asker {where} {next(count)}")
+            channel = club.general if where == "mention" else club.fake.dm_channel(asker)
+            mentions = [club.fake.bot_user] if where == "mention" else []
+            sent = await club.fake.send_message(asker, channel, value[:LONG], mentions=mentions)
+            reply = await club.fake.wait_for_message(
+                channel,
+                lambda m: (
+                    m.author_id == club.fake.bot_user.id
+                    and (m.message_reference or {}).get("message_id") == str(sent.id)
+                ),
+                timeout=LOOP_TIMEOUT,
+            )
+            check_message(reply)
+            problems = club.fake.take_violations()
+            assert not problems, problems
+            return asker
+
+        before = db_digest(club)
+        asker = run(act())
+        rows = db_rows(
+            club,
+            "SELECT inputs FROM pace_answers WHERE user_id = ? AND command = 'chat'",
+            (asker.user.id,),
+        )
+        outcomes["pace answer" if rows else "other reply"] += 1
+        if not rows:
+            assert db_digest(club) == before, "an unanswered question was stored"
+        else:
+            # Chat history keeps the question as Discord cleaned it, cut to 200.
+            assert all(len(row["inputs"]) <= 200 for row in rows)
+
+    await in_thread(f"chat:{where}", property_test, outcomes)
+
+
+# A hostile display name: shown in the board's table and every splits reply.
+async def test_hostile_display_name_cannot_break_the_board(club: Club, run: Runner) -> None:
+    names = iter(range(10_000))
+    watch = Watch([club.general, club.workouts])
+    outcomes: Counter[str] = Counter()
+
+    @FUZZ
+    @given(nick=st.text(alphabet=st.sampled_from("`*_|>#@ x\u200b\u202e"), min_size=1, max_size=32))
+    @example(nick="```")
+    @example(nick="a```b")
+    @example(nick="@everyone")
+    def property_test(nick: str) -> None:
+        async def one() -> None:
+            # The interaction carries the member and nick; no sync_gateway() (see above).
+            member = club.fake.create_member(club.guild, f"Nick {next(names)}", nick=nick)
+            watch.start(club)
+            itx = await club.fake.slash(
+                member, "splits submit", {"splits": SEED_SPLITS}, channel=club.workouts
+            )
+            await finish(club, itx, watch)
+            itx = await club.fake.slash(member, "splits board", {}, channel=club.workouts)
+            board = await finish(club, itx, watch)
+            assert not board.ephemeral
+            outcomes["board"] += 1
+
+        run(one())
+
+    await in_thread("display-name", property_test, outcomes)
+
+
+async def test_chat_log_title_is_escaped(club: Club, clean_fake) -> None:
+    title = "**bold** ||spoiler||"
+    await slash(club, club.coach, "wod post", {"workout": SEED, "title": title})
+    try:
+        await slash(club, club.ana, "splits submit", {"splits": SEED_SPLITS})
+        asker = club.ana
+        sent = await club.fake.send_message(
+            asker, club.fake.dm_channel(asker), "what did I run today?"
+        )
+        reply = await club.fake.wait_for_message(
+            club.fake.dm_channel(asker),
+            lambda m: (m.message_reference or {}).get("message_id") == str(sent.id),
+        )
+        assert reply.embeds[0]["title"] == f"Your splits for Sat 28 Nov, {one_line(title)}"
+    finally:
+        await restore_seed(club)
