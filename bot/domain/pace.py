@@ -15,6 +15,7 @@ km, 3:21.01 per mile, 28.82 km/h; 29.78 for 250 m is 47.65 per 400 m; a
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -42,8 +43,19 @@ MAX_SPLITS = 200
 _MILE = Fraction(METRES_PER_MILE)
 
 
+@functools.lru_cache(maxsize=1024)
+def _decimal_fraction(value: Decimal) -> Fraction:
+    # Rep distances repeat (250, 300, 400, a mile): converting each Decimal once
+    # keeps Fraction construction off the per-rep path.
+    return Fraction(value)
+
+
 def _exact(value: Decimal | int | float | Fraction, what: str) -> Fraction:
     """A number as an exact Fraction (a float by its shortest repr: 1609.344 stays 1609.344)."""
+    if type(value) is Fraction:
+        return value
+    if type(value) is Decimal and value.is_finite():
+        return _decimal_fraction(value)
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float | Fraction):
         raise TypeError(f"{what} must be a number, not {type(value).__name__}")
     if isinstance(value, float):
