@@ -41,6 +41,7 @@ from .permissions import (
     VIEW_CHANNEL,
     permission_names,
 )
+from .rest import Fault, FaultPlan, Hold
 
 __all__ = [
     "ADD_REACTIONS",
@@ -65,7 +66,10 @@ __all__ = [
     "Channel",
     "DriverError",
     "FakeDiscord",
+    "Fault",
+    "FaultPlan",
     "Guild",
+    "Hold",
     "InteractionCallback",
     "InteractionRecord",
     "Member",

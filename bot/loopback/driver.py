@@ -308,6 +308,7 @@ class FakeDiscord(World):
         )
         self.interactions.append(record)
         self._interactions_by_token[token] = record
+        self._interactions_by_id[iid] = record
         record._watchdog = loop.call_later(self.ack_deadline, self._expire, record)
         self._last_action_id = iid
         self.gateway.dispatch("INTERACTION_CREATE", payload)

@@ -15,6 +15,7 @@ ordering and the shared compressor stay consistent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
@@ -336,6 +337,22 @@ class GatewayHub:
                 f"(connections={self.stats.connections}, identifies={self.stats.identifies})"
             ) from None
         await self.barrier(timeout)
+
+    async def wait_for_identify(self, after: int, timeout: float = 10.0) -> None:
+        """Wait for an IDENTIFY beyond the first ``after`` (a restarted bot
+        process: ``wait_for_ready`` would still see the killed one's session),
+        then until that bot has processed READY and every GUILD_CREATE."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while self.stats.identifies <= after:
+            remaining = end - loop.time()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"no new IDENTIFY within {timeout:g} s (identifies={self.stats.identifies})"
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        await self.wait_for_ready(max(0.1, end - loop.time()))
 
     async def barrier(self, timeout: float = 5.0) -> None:
         """Return once the bot has processed every event dispatched so far.

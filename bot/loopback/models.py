@@ -412,6 +412,10 @@ class InteractionRecord:
     reply: Message | None = None
     deferred: bool = False
     failed: bool = False
+    #: Loop time (``loop.time()``, like ``created_at``) when the user first saw a
+    #: reply: the type 4/7 message, or after a defer the first followup or
+    #: edited ``@original``. Benchmarks read ``replied_at - created_at``.
+    replied_at: float | None = None
     errors: list[RestError] = field(default_factory=list)
     _responded: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     _replied: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
@@ -506,4 +510,5 @@ class InteractionRecord:
     def _set_reply(self, message: Message) -> None:
         if self.reply is None:
             self.reply = message
+            self.replied_at = asyncio.get_running_loop().time()
             self._replied.set()

@@ -5,15 +5,25 @@ uses, and records a ``Violation`` for anything Discord would have rejected,
 so a test fails on the same mistakes production would.  Unknown routes get a
 404 and are recorded in ``fake.unknown_routes``: the bot is using an endpoint
 the fake does not model, which a test must not silently ignore.
+
+Tests can also make Discord misbehave: :meth:`RestApi.inject_faults` answers
+chosen requests with 429 rate limits or 5xx errors shaped like Discord's, and
+:meth:`RestApi.hold` pauses one request (before or after Discord applied it)
+so a test can kill the bot at that exact point.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import logging
+import math
 import mimetypes
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import BodyPartReader, web
 
@@ -77,11 +87,240 @@ class BadBody(Exception):
     """The request body was not valid JSON / multipart."""
 
 
+# -------------------------------------------------------------- fault injection
+RouteSpec = str | Callable[[web.Request], bool]
+
+
+def _shown(request: web.Request) -> str:
+    """``METHOD path`` with any interaction token masked, for logs and records."""
+    path = request.path
+    token = request.match_info.get("token")
+    return f"{request.method} {path.replace(token, '<token>') if token else path}"
+
+
+_SERVER_ERRORS = {
+    # status: (content type, body) as Discord's edge answers them: its API's
+    # own 500 is JSON, the proxies' 502/503/504 are not.
+    500: ("application/json", '{"message":"500: Internal Server Error","code":0}'),
+    502: ("text/html", "<html><head><title>502 Bad Gateway</title></head></html>"),
+    503: (
+        "text/plain",
+        "upstream connect error or disconnect/reset before headers. reset reason: overflow",
+    ),
+    504: ("text/html", "<html><head><title>504 Gateway Time-out</title></head></html>"),
+}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected answer: a 429 (``retry_after`` seconds, ``scope`` as in
+    ``X-RateLimit-Scope``: ``user``, ``shared`` or ``global``) or a 5xx."""
+
+    status: int
+    retry_after: float = 0.1
+    scope: Literal["user", "shared", "global"] = "user"
+
+    def __post_init__(self) -> None:
+        if self.status != 429 and self.status not in _SERVER_ERRORS:
+            raise ValueError(f"cannot inject {self.status}: use 429, 500, 502, 503 or 504")
+
+    def response(self, request: web.Request) -> web.Response:
+        if self.status != 429:
+            content_type, body = _SERVER_ERRORS[self.status]
+            return web.Response(
+                status=self.status, text=body, headers={"Content-Type": content_type}
+            )
+        is_global = self.scope == "global"
+        headers = {
+            # discord.py treats a 429 without Via as Cloudflare's ban, not Discord's limit.
+            "Via": "1.1 google",
+            "Content-Type": "application/json",
+            "Retry-After": str(max(1, math.ceil(self.retry_after))),  # whole seconds, as Discord
+            "X-RateLimit-Scope": self.scope,
+        }
+        if is_global:
+            headers["X-RateLimit-Global"] = "true"
+        else:
+            bucket = hashlib.sha1(request.match_info.route.resource.canonical.encode()).hexdigest()
+            headers.update(
+                {
+                    "X-RateLimit-Limit": "5",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": f"{time.time() + self.retry_after:.3f}",
+                    "X-RateLimit-Reset-After": f"{self.retry_after:.3f}",
+                    "X-RateLimit-Bucket": bucket[:32],
+                }
+            )
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": self.retry_after,
+            "global": is_global,
+        }
+        return web.Response(
+            status=429, body=json.dumps(body, separators=(",", ":")).encode(), headers=headers
+        )
+
+
+@dataclass
+class FaultPlan:
+    """Faults waiting for requests that match ``route``, used up in order.
+
+    ``hits`` lists ``"<status> <METHOD> <path>"`` for each fault answered;
+    ``await plan.wait_used(timeout=...)`` returns once every fault was.
+    """
+
+    route: str
+    pending: list[Fault]
+    hits: list[str] = field(default_factory=list)
+    _used: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    @property
+    def used(self) -> bool:
+        return not self.pending
+
+    async def wait_used(self, timeout: float = 10) -> None:  # noqa: ASYNC109
+        try:
+            await asyncio.wait_for(self._used.wait(), timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"faults for {self.route} not all used after {timeout:g} s: "
+                f"{len(self.pending)} left, hits {self.hits}"
+            ) from None
+
+
+@dataclass
+class Hold:
+    """Requests paused in the fake; see :meth:`RestApi.hold`."""
+
+    route: str
+    stage: Literal["before", "after"]
+    skip: int
+    count: int | None
+    timeout: float
+    request_path: str | None = None  # the first one held
+    held: int = 0
+    dropped: bool = False
+    finished: bool = False
+    _reached: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    _go: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+    async def reached(self, timeout: float = 10) -> str:  # noqa: ASYNC109
+        """Wait until the request is held; returns ``"METHOD path"``."""
+        try:
+            await asyncio.wait_for(self._reached.wait(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"no request to {self.route} within {timeout:g} s") from None
+        assert self.request_path is not None
+        return self.request_path
+
+    def release(self) -> None:
+        """Let the held requests go on (``before``: Discord now applies them;
+        ``after``: their answers are sent); the hold holds nothing more."""
+        self.finished = True
+        self._go.set()
+
+    def drop(self) -> None:
+        """``before`` only: Discord never applies the held requests (as when
+        the connection died on the way); their connections close unanswered."""
+        if self.stage != "before":
+            raise ValueError("an 'after' hold has already been applied; release() it")
+        self.dropped = True
+        self.release()
+
+    async def _pause(self, request: web.Request) -> None:
+        if self.request_path is None:
+            self.request_path = _shown(request)
+        self._reached.set()
+        try:
+            await asyncio.wait_for(self._go.wait(), self.timeout)
+        except TimeoutError:
+            # Never leave a handler hanging (the fake's shutdown would wait on it).
+            log.warning("fake Discord: released %s held for %g s", self.route, self.timeout)
+
+
 class RestApi:
     """Route table and handlers of the fake REST API."""
 
     def __init__(self, fake: FakeDiscord) -> None:
         self.fake = fake
+        self._fault_plans: list[tuple[Callable[[web.Request], bool], FaultPlan]] = []
+        self._holds: list[tuple[Callable[[web.Request], bool], Hold]] = []
+        #: HTTP requests received, REST and gateway (0: the bot never contacted Discord).
+        self.request_count = 0
+
+    # -------------------------------------------------------- fault injection
+    def _matcher(self, route: RouteSpec) -> tuple[Callable[[web.Request], bool], str]:
+        """``"POST /channels/{channel_id}/messages"`` (a route template below
+        ``/api/v10``, as in :meth:`routes`) or a predicate on the request."""
+        if callable(route):
+            return route, getattr(route, "__name__", repr(route))
+        method, _, template = route.partition(" ")
+        known = {(m, path.removeprefix(API)) for m, path, _handler in self.routes()}
+        if (method, template) not in known:
+            raise ValueError(f"{route!r} is not a route of the fake (see RestApi.routes)")
+
+        def matches(request: web.Request) -> bool:
+            canonical = request.match_info.route.resource.canonical  # type: ignore[union-attr]
+            return request.method == method and canonical == API + template
+
+        return matches, route
+
+    def inject_faults(self, route: RouteSpec, faults: Iterable[int | Fault]) -> FaultPlan:
+        """Answer the next requests matching ``route`` with ``faults``, one
+        each, in order (``429`` is a 0.1 s per-route rate limit; pass a
+        :class:`Fault` for another ``retry_after`` or a global one), then
+        behave normally again. The faulted requests are not applied, as on
+        Discord. Returns the plan, to check which faults were used."""
+        matches, name = self._matcher(route)
+        plan = FaultPlan(name, [f if isinstance(f, Fault) else Fault(f) for f in faults])
+        if plan.used:
+            plan._used.set()
+        self._fault_plans.append((matches, plan))
+        return plan
+
+    def hold(
+        self,
+        route: RouteSpec,
+        *,
+        stage: Literal["before", "after"] = "before",
+        skip: int = 0,
+        count: int | None = 1,
+        timeout: float = 30,
+    ) -> Hold:
+        """Pause the next request matching ``route`` (after letting ``skip``
+        of them through; ``count`` of them, ``None`` for every one until
+        released): ``before`` Discord applies it, or ``after`` it was applied
+        but before its answer goes back. The test awaits ``hold.reached()``,
+        acts (kills the bot, say), then calls ``release()`` or ``drop()``;
+        after ``timeout`` a request goes on by itself. Holds are consulted in
+        the order they were made: a request meets the first that matches."""
+        matches, name = self._matcher(route)
+        held = Hold(name, stage, skip, count, timeout)
+        self._holds.append((matches, held))
+        return held
+
+    def _next_fault(self, request: web.Request) -> Fault | None:
+        for matches, plan in self._fault_plans:
+            if plan.pending and matches(request):
+                fault = plan.pending.pop(0)
+                plan.hits.append(f"{fault.status} {_shown(request)}")
+                if not plan.pending:
+                    plan._used.set()
+                return fault
+        return None
+
+    def _next_hold(self, request: web.Request) -> Hold | None:
+        self._holds = [(m, h) for m, h in self._holds if not h.finished]
+        for index, (matches, held) in enumerate(self._holds):
+            if matches(request):
+                if held.skip:
+                    held.skip -= 1
+                    return None
+                held.held += 1
+                if held.count is not None and held.held >= held.count:
+                    del self._holds[index]
+                return held
+        return None
 
     # ------------------------------------------------------------------ setup
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -134,11 +373,29 @@ class RestApi:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Bot-token auth (not for webhook/interaction routes) and error capture."""
         path = request.path
+        self.request_count += 1
         needs_auth = path.startswith("/api/") and not path.startswith(
             (API + "/webhooks/", API + "/interactions/")
         )
         if needs_auth and request.headers.get("Authorization") != f"Bot {self.fake.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        fault = self._next_fault(request) if self._fault_plans else None
+        if fault is not None:
+            self.fake.transcript.append(f"!! injected {fault.status} on {_shown(request)}")
+            return fault.response(request)
+        held = self._next_hold(request) if self._holds else None
+        if held is not None and held.stage == "before":
+            await held._pause(request)
+            if held.dropped:
+                if request.transport is not None:
+                    request.transport.close()
+                return web.Response(status=503, text="dropped by the test")
+        response = await self._handle(request, handler)
+        if held is not None and held.stage == "after":
+            await held._pause(request)
+        return response
+
+    async def _handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             return await handler(request)
         except web.HTTPException:

@@ -71,6 +71,9 @@ class World:
         self._dms: dict[int, Channel] = {}
         self.interactions: list[InteractionRecord] = []
         self._interactions_by_token: dict[str, InteractionRecord] = {}
+        # Every message payload looks up its interaction; a dict keeps that
+        # O(1) so a run with thousands of interactions does not slow down.
+        self._interactions_by_id: dict[int, InteractionRecord] = {}
         self._commands: dict[int | None, dict[int, dict[str, Any]]] = {None: {}}
         self._synced_scopes: set[int | None] = set()
         self.violations: list[Violation] = []
@@ -487,7 +490,7 @@ class World:
     def _interaction_for_message(self, msg: Message) -> InteractionRecord | None:
         if msg.interaction_id is None:
             return None
-        return next((i for i in self.interactions if i.id == msg.interaction_id), None)
+        return self._interactions_by_id.get(msg.interaction_id)
 
     def _gated_message_payload(self, msg: Message) -> dict[str, Any]:
         """MESSAGE_CREATE/UPDATE payload; without the MESSAGE_CONTENT intent Discord
