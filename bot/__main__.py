@@ -14,7 +14,7 @@ import discord
 
 from bot.config import ConfigError, Settings, StorageSettings, load_settings
 from bot.core import build_bot
-from db import open_database
+from db import DatabaseBusy, StorageError, open_database
 
 log = logging.getLogger("bot")
 
@@ -27,11 +27,23 @@ def _fail(message: str, code: int = 2) -> int:
 async def _run_bot(settings: Settings) -> None:
     database = await open_database(settings.database_path)
     try:
+        # Before going online: a read-only file or another process's lock is
+        # reported once, here, instead of failing every athlete's submission.
+        await database.check_writable()
         bot = build_bot(settings, database)
         async with bot:
             await bot.start(settings.token)
     finally:
         await database.close()
+
+
+def _storage_hint(error: StorageError) -> str:
+    if isinstance(error, DatabaseBusy):
+        return "Let the other program finish (or stop it), then start again."
+    return (
+        "Fix the file or its folder (owner, permissions, free space) or point "
+        "DATABASE_PATH elsewhere, then start again."
+    )
 
 
 def run(settings: Settings) -> int:
@@ -46,6 +58,10 @@ def run(settings: Settings) -> int:
         )
     except discord.PrivilegedIntentsRequired:
         return _fail("Discord refused a privileged intent; Trackside should need none.", 1)
+    except StorageError as error:
+        # Exit once with the reason instead of running a bot that can save
+        # nothing; retrying here would only repeat the same line.
+        return _fail(f"{error.reason}. {_storage_hint(error)}", 1)
     except KeyboardInterrupt:
         log.info("stopped")
     return 0
@@ -85,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             return demo_main()
         if args.command == "db":
             storage = load_settings(StorageSettings)
-            print(asyncio.run(_db_command(storage, args.action, getattr(args, "path", None))))
+            try:
+                print(asyncio.run(_db_command(storage, args.action, getattr(args, "path", None))))
+            except StorageError as error:
+                return _fail(f"{error.reason}. {_storage_hint(error)}", 1)
             return 0
         return run(load_settings(Settings))
     except ConfigError as exc:

@@ -3,8 +3,10 @@ forms).
 
 User errors become an ephemeral reply that names the problem and shows a valid
 example; anything unexpected is logged with a short id that the user sees, so a
-report ("error id 3f9c01ab") can be matched to its traceback. No traceback ever
-reaches a user, and no reply here can ping anyone.
+report ("error id 3f9c01ab") can be matched to its traceback. Faults of the
+bot's surroundings (the database busy or not writable) are named to the user
+and logged with an id too. No traceback ever reaches a user, and no reply here
+can ping anyone.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import InputError
+from db.base import DatabaseBusy, DatabaseUnavailable, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,22 @@ def _seconds(value: float) -> str:
 # (exception type, message builder, may a command example follow?) — first match wins.
 _Rule = tuple[type[BaseException], Callable[[BaseException], str], bool]
 _RULES: list[_Rule] = [
+    (
+        DatabaseBusy,
+        lambda e: (
+            "The database is busy right now (another program is writing to it), so nothing "
+            "was saved. Please try again in a moment."
+        ),
+        False,
+    ),
+    (
+        DatabaseUnavailable,
+        lambda e: (
+            "I can't save anything right now: my database can't be written (a problem on the "
+            "server running me, not with your input). Nothing was saved."
+        ),
+        False,
+    ),
     (InputError, lambda e: e.message, True),  # type: ignore[attr-defined]
     (UserError, lambda e: e.message, True),  # type: ignore[attr-defined]
     (NotAllowed, lambda e: e.message, False),  # type: ignore[attr-defined]
@@ -135,14 +154,20 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     logged with an id otherwise. Never raises."""
     error = _unwrap(error)
     text = user_message(error, _command_example(interaction))
+    where = interaction.command.qualified_name if interaction.command else interaction.type
     if text is None:
         error_id = secrets.token_hex(4)
-        where = interaction.command.qualified_name if interaction.command else interaction.type
         log.error("unexpected error %s in %s", error_id, where, exc_info=error)
         text = (
             f"Something went wrong on my side (error id `{error_id}`). It has been logged; "
             "please try again in a moment."
         )
+    elif isinstance(error, StorageError):
+        # Not the user's doing: whoever runs the bot needs the reason (no
+        # traceback: the reason says it all), and the user the id to quote.
+        error_id = secrets.token_hex(4)
+        log.warning("database error %s in %s: %s", error_id, where, error.reason)
+        text += f" (error id `{error_id}`)"
     try:
         await send_ephemeral(interaction, text)
     except discord.HTTPException:

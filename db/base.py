@@ -18,6 +18,31 @@ Params = Mapping[str, Any]
 Row = Mapping[str, Any]
 
 
+class StorageError(Exception):
+    """The database cannot do the work right now: the fault is in its
+    environment (a lock, permissions, the disk), not in the query.
+
+    Back ends translate their own errors into these, so the bot's error
+    handler and start-up never need to know which database is behind them.
+    ``reason`` is one line an operator can act on; nothing of the unit of
+    work was stored.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DatabaseBusy(StorageError):
+    """Another process held the write lock for longer than we may wait
+    (an interaction must be answered within Discord's 3 seconds)."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be opened or written: read-only file, missing
+    folder, disk full, I/O error."""
+
+
 class Executor(Protocol):
     """Runs statements; inside a transaction every call belongs to it."""
 
@@ -41,6 +66,11 @@ class Database(Executor, Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Executor]:
         """Open one write transaction; the only way to change data."""
+        ...
+
+    async def check_writable(self) -> None:
+        """Raise :class:`StorageError` unless this process can write now
+        (probed inside a transaction that is rolled back: nothing changes)."""
         ...
 
     async def migrate(self) -> list[int]:

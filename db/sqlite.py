@@ -6,6 +6,11 @@ shared by the whole bot; an asyncio lock serialises every unit of work on it, so
 one task's rollback can never wipe another task's uncommitted rows (aiosqlite
 issues #7 and #19) and reads never observe another task's open transaction.
 SQLite allows one writer at a time anyway, so the lock costs nothing real.
+
+Faults of the environment (another process holding the write lock, a
+read-only file, a folder that cannot be created, a full disk) leave here as
+:class:`~db.base.DatabaseBusy` / :class:`~db.base.DatabaseUnavailable`, so the
+rest of the bot handles them without knowing SQLite's error codes.
 """
 
 from __future__ import annotations
@@ -14,19 +19,70 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
-from db.base import Params, Row
+from db.base import DatabaseBusy, DatabaseUnavailable, Params, Row, StorageError
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 5000
+# How long a unit of work waits for the write lock another process holds (the
+# backup CLI, an operator's sqlite3 shell) and, in total, for its turn on the
+# shared connection. Under Discord's 3-second acknowledgement deadline, so an
+# athlete blocked by a lock still gets the "database busy" reply in time.
+BUSY_TIMEOUT_MS = 2000
+# Past this much waiting for earlier work on the connection, BEGIN may only
+# wait for what is left of the budget (see _begin).
+_SHORTENED_AFTER_S = BUSY_TIMEOUT_MS / 1000 / 10
+
+# SQLite primary result codes that describe the environment, not the query:
+# what an operator reads at start-up and in the log.
+_UNAVAILABLE = {
+    sqlite3.SQLITE_READONLY: "it is read-only",
+    sqlite3.SQLITE_CANTOPEN: "it cannot be opened",
+    sqlite3.SQLITE_PERM: "access is denied",
+    sqlite3.SQLITE_IOERR: "the disk reported an I/O error",
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_NOTADB: "the file is not a SQLite database",
+}
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+
+
+def _translate(error: sqlite3.Error, path: Path) -> StorageError | None:
+    """The back-end-neutral error for an environment fault, else ``None``
+    (a bad statement or a constraint is a bug and stays as it is)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF  # extended codes carry the primary one in the low byte
+    if primary in _BUSY:
+        return DatabaseBusy(
+            f"the database {path} is locked by another process "
+            f"(waited {BUSY_TIMEOUT_MS / 1000:g} s; SQLite: {error})"
+        )
+    if primary in _UNAVAILABLE:
+        return DatabaseUnavailable(
+            f"cannot use the database {path}: {_UNAVAILABLE[primary]} (SQLite: {error})"
+        )
+    return None
+
+
+@contextmanager
+def _storage_errors(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as error:
+        translated = _translate(error, path)
+        if translated is None:
+            raise
+        raise translated from error
+
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -55,34 +111,42 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+def _run(conn: aiosqlite.Connection, sql: str, params: Params, fetch: str) -> object:
+    """One statement start to finish (execute, read, close) on aiosqlite's
+    worker thread, so it costs one thread round trip instead of two or three:
+    each round trip wakes the thread and then the event loop, and those
+    wake-ups, not SQLite, were most of an interaction's time."""
+    cursor = conn._conn.execute(sql, params)
+    try:
+        if fetch == "one":
+            row = cursor.fetchone()
+            return dict(row) if row is not None else None
+        if fetch == "all":
+            return [dict(row) for row in cursor.fetchall()]
+        return cursor.rowcount
+    finally:
+        cursor.close()
+
+
 class _Executor:
-    """Statement runner bound to the shared connection (used under the lock)."""
+    """Statement runner bound to the shared connection (used under the lock).
+
+    Uses aiosqlite's ``_execute`` (run a callable on the connection's thread,
+    the primitive its own cursor methods are built on) to keep each statement
+    to a single hop; results are identical to execute + fetch + close.
+    """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
-        cursor = await self._conn.execute(sql, params or {})
-        try:
-            return cursor.rowcount
-        finally:
-            await cursor.close()
+        return await self._conn._execute(_run, self._conn, sql, params or {}, "rowcount")
 
     async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
-        cursor = await self._conn.execute(sql, params or {})
-        try:
-            row = await cursor.fetchone()
-        finally:
-            await cursor.close()
-        return dict(row) if row is not None else None
+        return await self._conn._execute(_run, self._conn, sql, params or {}, "one")
 
     async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
-        cursor = await self._conn.execute(sql, params or {})
-        try:
-            rows = await cursor.fetchall()
-        finally:
-            await cursor.close()
-        return [dict(row) for row in rows]
+        return await self._conn._execute(_run, self._conn, sql, params or {}, "all")
 
 
 class SQLiteDatabase:
@@ -94,6 +158,54 @@ class SQLiteDatabase:
         self._executor = _Executor(conn)
         self.path = path
 
+    # -- the shared connection -------------------------------------------
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[float]:
+        """Hold the connection, waiting at most the busy timeout for earlier
+        work (which may itself be waiting on another process's lock: without
+        this bound, every queued task would add its own wait). Yields the
+        seconds left of the budget."""
+        budget = BUSY_TIMEOUT_MS / 1000
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            async with asyncio.timeout(budget):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise DatabaseBusy(
+                f"the database {self.path} stayed busy for {budget:g} s "
+                "(another process holds its write lock)"
+            ) from None
+        try:
+            yield budget - (loop.time() - started)
+        finally:
+            self._lock.release()
+
+    async def _begin(self, left: float) -> None:
+        """BEGIN IMMEDIATE, waiting for another process's lock no longer than
+        ``left`` seconds. IMMEDIATE takes the write lock up front, so a second
+        process (the backup CLI, say) waits on busy_timeout instead of failing
+        half-way through our unit of work."""
+        with _storage_errors(self.path):
+            if left >= BUSY_TIMEOUT_MS / 1000 - _SHORTENED_AFTER_S:
+                await self._executor.execute("BEGIN IMMEDIATE")
+                return
+            # Rare (earlier work waited on a lock): two extra statements.
+            await self._executor.execute(f"PRAGMA busy_timeout = {max(1, int(left * 1000))}")
+            try:
+                await self._executor.execute("BEGIN IMMEDIATE")
+            finally:
+                await self._executor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    async def _rollback(self) -> None:
+        if not self._conn.in_transaction:
+            return
+        try:
+            await self._conn.rollback()
+        except sqlite3.Error:
+            # Keep the error that made us roll back; this one only adds noise.
+            log.warning("rollback failed on %s", self.path, exc_info=True)
+
     # -- reads -----------------------------------------------------------
     async def execute(self, sql: str, params: Params | None = None) -> int:
         # A lone statement outside transaction() is still a write: route it
@@ -102,28 +214,47 @@ class SQLiteDatabase:
             return await tx.execute(sql, params)
 
     async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
-        async with self._lock:
-            return await self._executor.fetch_one(sql, params)
+        async with self._turn():
+            with _storage_errors(self.path):
+                return await self._executor.fetch_one(sql, params)
 
     async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
-        async with self._lock:
-            return await self._executor.fetch_all(sql, params)
+        async with self._turn():
+            with _storage_errors(self.path):
+                return await self._executor.fetch_all(sql, params)
 
     # -- writes ----------------------------------------------------------
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[_Executor]:
-        async with self._lock:
-            # IMMEDIATE takes the write lock up front, so a second process
-            # (the backup CLI, say) waits on busy_timeout instead of failing
-            # half-way through our unit of work.
-            await self._conn.execute("BEGIN IMMEDIATE")
+        async with self._turn() as left:
+            await self._begin(left)
             try:
-                yield self._executor
+                # Statements of the unit of work and the COMMIT: their
+                # environment faults leave as StorageError too.
+                with _storage_errors(self.path):
+                    yield self._executor
+                    await self._conn.commit()
             except BaseException:
-                await self._conn.rollback()
+                # Also after a failed COMMIT: a transaction left open on the
+                # shared connection would make every later BEGIN fail.
+                await self._rollback()
                 raise
-            else:
-                await self._conn.commit()
+
+    async def check_writable(self) -> None:
+        """Raise :class:`StorageError` unless a write can happen now: the
+        start-up probe, so a read-only file or a held lock is reported once
+        instead of on every athlete's submission."""
+        async with self._turn() as left:
+            await self._begin(left)
+            try:
+                with _storage_errors(self.path):
+                    row = await self._executor.fetch_one("PRAGMA user_version")
+                    # Rewriting the header with its own value is a real write
+                    # (refused on a read-only file); the rollback undoes it.
+                    version = int(row["user_version"]) if row else 0
+                    await self._executor.execute(f"PRAGMA user_version = {version}")
+            finally:
+                await self._rollback()
 
     # -- SQLite-only mechanics -------------------------------------------
     async def schema_version(self) -> int:
@@ -139,10 +270,11 @@ class SQLiteDatabase:
         """
         migrations = load_migrations() if migrations is None else migrations
         applied: list[int] = []
-        async with self._lock:
-            cursor = await self._conn.execute("PRAGMA user_version")
-            row = await cursor.fetchone()
-            await cursor.close()
+        async with self._turn():
+            with _storage_errors(self.path):
+                cursor = await self._conn.execute("PRAGMA user_version")
+                row = await cursor.fetchone()
+                await cursor.close()
             current = int(row[0]) if row else 0
             latest = migrations[-1].version if migrations else 0
             if current > latest:
@@ -160,10 +292,10 @@ class SQLiteDatabase:
                     f"PRAGMA user_version = {migration.version};\nCOMMIT;"
                 )
                 try:
-                    await self._conn.executescript(script)
-                except sqlite3.Error:
-                    if self._conn.in_transaction:
-                        await self._conn.rollback()
+                    with _storage_errors(self.path):
+                        await self._conn.executescript(script)
+                except (sqlite3.Error, StorageError):
+                    await self._rollback()
                     raise
                 log.info("applied migration %s", migration.name)
                 applied.append(migration.version)
@@ -173,10 +305,12 @@ class SQLiteDatabase:
         """Copy the live database to ``destination`` with SQLite's online
         backup API: consistent even while the bot keeps writing."""
         destination.parent.mkdir(parents=True, exist_ok=True)
-        target = sqlite3.connect(destination)
+        with _storage_errors(destination):
+            target = sqlite3.connect(destination)
         try:
-            async with self._lock:
-                await self._conn.backup(target)
+            async with self._turn():
+                with _storage_errors(self.path):
+                    await self._conn.backup(target)
         finally:
             target.close()
 
@@ -191,15 +325,25 @@ async def open_database(path: Path | str) -> SQLiteDatabase:
     """
     path = Path(path)
     if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(
+                f"cannot create the folder {path.parent} for the database: "
+                f"{error.strerror or error}"
+            ) from error
     # isolation_level=None: no implicit BEGINs; transaction() owns them.
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    with _storage_errors(path):
+        conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
     try:
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA synchronous = NORMAL")
+        with _storage_errors(path):
+            # The busy timeout first: WAL mode on a database another process
+            # holds needs to wait like everything else.
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
         await conn.close()
         raise

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from db import AppState, PaceHistory, open_database
-from db.sqlite import Migration, SQLiteDatabase, load_migrations
+from db.sqlite import BUSY_TIMEOUT_MS, Migration, SQLiteDatabase, load_migrations
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ async def test_opening_creates_the_folder_and_sets_pragmas(database: SQLiteDatab
     assert database.path.parent.is_dir()
     assert (await database.fetch_one("PRAGMA journal_mode"))["journal_mode"] == "wal"
     assert (await database.fetch_one("PRAGMA foreign_keys"))["foreign_keys"] == 1
-    assert (await database.fetch_one("PRAGMA busy_timeout"))["timeout"] == 5000
+    assert (await database.fetch_one("PRAGMA busy_timeout"))["timeout"] == BUSY_TIMEOUT_MS == 2000
 
 
 async def test_migrations_are_numbered_and_reach_the_latest_version(
