@@ -262,6 +262,7 @@ class SqlCounter:
 
         database.fetch_one = timed(database.fetch_one)
         database.fetch_all = timed(database.fetch_all)
+        database.run = timed(database.run)  # a whole unit of work, one hop
         database.transaction = timed_transaction
         # database.execute goes through transaction(): counted once, there.
 

@@ -1,18 +1,27 @@
 """Submitting splits: one path for ``/splits submit`` and the workout post's
-form. Parsing and matching happen first (so errors are reported before
-anything is deferred or stored); storing is one transaction."""
+form.
+
+A submission is one unit of work: read the server's "today" and the day's
+workout, match the splits to its reps, store them. It runs as one
+:meth:`~db.base.Database.run`, so SQLite does it in a single hop to its
+thread; a bad input (an unreadable date, the wrong number of splits) raises
+:class:`~bot.domain.errors.InputError` inside the unit, which rolls back with
+nothing written, before anything is sent to Discord."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from bot.clock import epoch_ms
+from bot.domain.dates import local_today, parse_date
 from bot.domain.splits import MatchedSplit, SplitAnalysis, analyse, match_splits, parse_splits
 from bot.domain.workout import workout_from_json
-from db.base import Database
+from db.base import Database, Executor
+from db.guild_settings import GuildSettingsQueries
 from db.submissions import NewSubmission, StoredSplit, StoredSubmission, SubmissionQueries
-from db.workouts import StoredWorkout
+from db.workouts import StoredWorkout, WorkoutQueries
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,50 @@ def analysis_of(submission: StoredSubmission) -> SplitAnalysis:
     )
 
 
+async def submit(
+    db: Database,
+    *,
+    guild_id: int,
+    text: str,
+    athlete_id: int,
+    athlete_name: str,
+    note: str | None,
+    now: datetime,
+    day: date | None = None,
+    date_text: str | None = None,
+) -> Outcome:
+    """Match ``text`` to the day's workout and store it, as one unit of work.
+
+    The day is ``day`` (the form, opened for a workout's date) or ``date_text``
+    read looking back from the server's today (``/splits submit date:``;
+    blank is today). Raises ``InputError`` with nothing stored when the date
+    or the splits do not read.
+    """
+
+    async def unit(tx: Executor) -> Outcome:
+        chosen = day
+        if chosen is None:
+            settings = await GuildSettingsQueries(db).get(guild_id, tx=tx)
+            today = local_today(now, settings.timezone)
+            chosen = parse_date(date_text or "today", today, direction="back")
+        workout = await WorkoutQueries(db).get(guild_id, chosen, tx=tx)
+        matched = match_to_workout(text, workout)
+        return await record(
+            db,
+            guild_id=guild_id,
+            day=chosen,
+            workout=workout,
+            athlete_id=athlete_id,
+            athlete_name=athlete_name,
+            matched=matched,
+            note=note,
+            now=epoch_ms(now),
+            tx=tx,
+        )
+
+    return await db.run(unit)
+
+
 async def record(
     db: Database,
     *,
@@ -59,6 +112,7 @@ async def record(
     matched: list[MatchedSplit],
     note: str | None,
     now: int,
+    tx: Executor | None = None,
 ) -> Outcome:
     """Store the submission (replacing the athlete's earlier one for the day)
     and report what it means: analysis, replacement, personal bests."""
@@ -76,6 +130,7 @@ async def record(
             ],
         ),
         now=now,
+        tx=tx,
     )
     analysis = analyse(matched)
     bests = []

@@ -117,9 +117,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         date: str | None = None,
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        _, _, today = await server_context(self.bot, interaction)
-        day = parse_date(date or "today", today, direction="back")
-        await submit_and_reply(self.bot, interaction, day=day, text=splits, note=note)
+        await submit_and_reply(self.bot, interaction, date_text=date, text=splits, note=note)
 
     # -- reading -----------------------------------------------------------------
     @app_commands.command(

@@ -17,9 +17,10 @@ class AppState:
         return None if row is None else str(row["value"])
 
     async def set(self, key: str, value: str) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute(
+        await self._db.run(
+            lambda tx: tx.execute(
                 "INSERT INTO app_state (key, value) VALUES (:key, :value)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 {"key": key, "value": value},
             )
+        )

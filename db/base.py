@@ -10,12 +10,13 @@ touching a single query class or cog.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 Params = Mapping[str, Any]
 Row = Mapping[str, Any]
+T = TypeVar("T")
 
 
 class StorageError(Exception):
@@ -61,11 +62,22 @@ class Executor(Protocol):
 
 class Database(Executor, Protocol):
     """A database handle. Reads may go straight through it; writes only via
-    :meth:`transaction`, which commits on success and rolls back on any error,
-    so a unit of work is never half-stored."""
+    :meth:`run` or :meth:`transaction`, which commit on success and roll back
+    on any error, so a unit of work is never half-stored."""
 
     def transaction(self) -> AbstractAsyncContextManager[Executor]:
-        """Open one write transaction; the only way to change data."""
+        """Open one write transaction (``async with db.transaction() as tx``)."""
+        ...
+
+    async def run(self, work: Callable[[Executor], Awaitable[T]]) -> T:
+        """Run ``work(tx)`` as one write transaction and return its result.
+
+        The same all-or-nothing unit of work as :meth:`transaction`, written
+        as a function so a back end may run it where the data is: SQLite runs
+        the whole unit on its connection's thread in one hop instead of one
+        hop per statement. ``work`` may await only ``tx``'s methods (no
+        Discord calls, no sleeps); the query classes' units of work do.
+        """
         ...
 
     async def check_writable(self) -> None:

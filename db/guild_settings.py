@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.base import Database, Row
+from db.base import Database, Executor, Row
 
 DEFAULT_POST_TIME = "06:00"
 DEFAULT_TIMEZONE = "UTC"
@@ -40,8 +40,10 @@ class GuildSettingsQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get(self, guild_id: int) -> GuildSettings:
-        row = await self._db.fetch_one(
+    async def get(self, guild_id: int, *, tx: Executor | None = None) -> GuildSettings:
+        """The server's settings (defaults when it never set any); ``tx`` reads
+        inside a caller's unit of work."""
+        row = await (tx or self._db).fetch_one(
             f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = :guild_id",
             {"guild_id": guild_id},
         )
@@ -62,7 +64,8 @@ class GuildSettingsQueries:
         insert_vals = ", ".join([":guild_id", *(f":{n}" for n in names), ":now"])
         updates = ", ".join([*(f"{n} = excluded.{n}" for n in names), "updated_at = :now"])
         params = {"guild_id": guild_id, "now": now, **values}
-        async with self._db.transaction() as tx:
+
+        async def unit(tx: Executor) -> Row | None:
             await tx.execute(
                 f"INSERT INTO guild_settings ({insert_cols}) VALUES ({insert_vals})"
                 f" ON CONFLICT (guild_id) DO UPDATE SET {updates}",
@@ -74,9 +77,11 @@ class GuildSettingsQueries:
                     " WHERE guild_id = :guild_id AND message_id IS NULL",
                     {"guild_id": guild_id},
                 )
-            row = await tx.fetch_one(
+            return await tx.fetch_one(
                 f"SELECT {_COLUMNS} FROM guild_settings WHERE guild_id = :guild_id",
                 {"guild_id": guild_id},
             )
+
+        row = await self._db.run(unit)
         assert row is not None
         return GuildSettings.from_row(row)

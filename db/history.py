@@ -67,8 +67,7 @@ class PaceHistory:
         if tx is not None:
             row = await tx.fetch_one(sql, params)
         else:
-            async with self._db.transaction() as own:
-                row = await own.fetch_one(sql, params)
+            row = await self._db.run(lambda own: own.fetch_one(sql, params))
         assert row is not None  # RETURNING always yields the inserted row
         return PaceAnswer.from_row(row)
 

@@ -147,7 +147,9 @@ class SubmissionQueries:
         """The athlete's fastest time per rep distance in this server."""
         return await self._bests(self._db, guild_id, athlete_id, None)
 
-    async def save(self, new: NewSubmission, *, now: int) -> SaveResult:
+    async def save(self, new: NewSubmission, *, now: int, tx: Executor | None = None) -> SaveResult:
+        """Store ``new``, replacing the athlete's submission for that day, as one
+        unit of work (``tx``: inside the caller's)."""
         if not new.splits:
             raise ValueError("a submission needs at least one split")
         total_ms = sum(split.time_ms for split in new.splits)
@@ -163,7 +165,8 @@ class SubmissionQueries:
             "total_m": metres_text(total_m),
             "now": now,
         }
-        async with self._db.transaction() as tx:
+
+        async def unit(tx: Executor) -> SaveResult:
             previous = await self._bests(tx, new.guild_id, new.athlete_id, new.local_date)
             existing = await tx.fetch_one(
                 "SELECT id FROM submissions WHERE guild_id = :guild_id"
@@ -179,12 +182,17 @@ class SubmissionQueries:
                 " workout_id = excluded.workout_id, athlete_name = excluded.athlete_name,"
                 " note = excluded.note, total_ms = excluded.total_ms,"
                 " total_m = excluded.total_m, updated_at = excluded.updated_at"
-                " RETURNING id",
+                " RETURNING id, created_at, updated_at,"
+                " (SELECT title FROM workouts WHERE id = submissions.workout_id) AS workout_title,"
+                " (SELECT text FROM workouts WHERE id = submissions.workout_id) AS workout_text",
                 params,
             )
             assert row is not None
             submission_id = int(row["id"])
-            await tx.execute("DELETE FROM splits WHERE submission_id = :id", {"id": submission_id})
+            if existing is not None:  # a new submission has no splits to replace
+                await tx.execute(
+                    "DELETE FROM splits WHERE submission_id = :id", {"id": submission_id}
+                )
             for split in new.splits:
                 await tx.execute(
                     "INSERT INTO splits (submission_id, rep, distance_m, time_ms, target_ms)"
@@ -197,12 +205,33 @@ class SubmissionQueries:
                         "target_ms": split.target_ms,
                     },
                 )
-            stored = _group(
-                await tx.fetch_all(
-                    _SELECT + " WHERE s.id = :id ORDER BY p.rep", {"id": submission_id}
-                )
-            )[0]
-        return SaveResult(stored, existing is not None, previous)
+            # Built from what was just written (read back through the same
+            # text forms the columns hold) rather than selected again.
+            stored = StoredSubmission(
+                id=submission_id,
+                guild_id=new.guild_id,
+                local_date=new.local_date,
+                workout_id=new.workout_id,
+                athlete_id=new.athlete_id,
+                athlete_name=new.athlete_name,
+                note=new.note,
+                total_ms=total_ms,
+                total_m=Decimal(params["total_m"]),
+                created_at=int(row["created_at"]),
+                updated_at=int(row["updated_at"]),
+                splits=tuple(
+                    StoredSplit(
+                        split.rep, Decimal(metres_text(split.distance_m)), split.time_ms,
+                        split.target_ms,
+                    )
+                    for split in sorted(new.splits, key=lambda split: split.rep)
+                ),
+                workout_title=row["workout_title"],
+                workout_text=row["workout_text"],
+            )  # fmt: skip
+            return SaveResult(stored, existing is not None, previous)
+
+        return await unit(tx) if tx is not None else await self._db.run(unit)
 
     async def get(
         self, guild_id: int, local_date: date, athlete_id: int
@@ -274,11 +303,10 @@ class SubmissionQueries:
         )
 
     async def delete(self, submission_id: int) -> bool:
-        async with self._db.transaction() as tx:
-            return (
-                await tx.execute("DELETE FROM submissions WHERE id = :id", {"id": submission_id})
-                > 0
-            )
+        deleted = await self._db.run(
+            lambda tx: tx.execute("DELETE FROM submissions WHERE id = :id", {"id": submission_id})
+        )
+        return deleted > 0
 
     async def count(self, guild_id: int | None = None) -> int:
         row = await self._db.fetch_one(

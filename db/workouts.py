@@ -118,7 +118,8 @@ class WorkoutQueries:
             "origin_channel_id": new.origin_channel_id,
             "now": now,
         }
-        async with self._db.transaction() as tx:
+
+        async def unit(tx: Executor) -> tuple[Row | None, Row | None]:
             existing = await tx.fetch_one(
                 "SELECT id FROM workouts WHERE guild_id = :guild_id AND local_date = :local_date",
                 params,
@@ -142,11 +143,16 @@ class WorkoutQueries:
                 " WHERE w.guild_id = :guild_id AND w.local_date = :local_date",
                 params,
             )
+            return existing, row
+
+        existing, row = await self._db.run(unit)
         assert row is not None
         return StoredWorkout.from_row(row), existing is not None
 
-    async def get(self, guild_id: int, local_date: date) -> StoredWorkout | None:
-        row = await self._db.fetch_one(
+    async def get(
+        self, guild_id: int, local_date: date, *, tx: Executor | None = None
+    ) -> StoredWorkout | None:
+        row = await (tx or self._db).fetch_one(
             f"SELECT {_COLUMNS} FROM workouts w"
             " WHERE w.guild_id = :guild_id AND w.local_date = :local_date",
             {"guild_id": guild_id, "local_date": local_date.isoformat()},
@@ -181,8 +187,10 @@ class WorkoutQueries:
         return [StoredWorkout.from_row(row) for row in rows]
 
     async def delete(self, workout_id: int) -> bool:
-        async with self._db.transaction() as tx:
-            return await tx.execute("DELETE FROM workouts WHERE id = :id", {"id": workout_id}) > 0
+        deleted = await self._db.run(
+            lambda tx: tx.execute("DELETE FROM workouts WHERE id = :id", {"id": workout_id})
+        )
+        return deleted > 0
 
     # -- posting bookkeeping --------------------------------------------------
     async def post_candidates(
@@ -225,25 +233,27 @@ class WorkoutQueries:
     async def claim(self, workout: StoredWorkout, *, now: int, stale_claim_before: int) -> bool:
         """Mark ``workout`` as being posted. True for exactly one claimant;
         a stale claim (a crash mid-post) may be taken over."""
-        async with self._db.transaction() as tx:
-            changed = await tx.execute(
+        changed = await self._db.run(
+            lambda tx: tx.execute(
                 "UPDATE workouts SET post_claimed_at = :now WHERE id = :id"
                 " AND message_id IS NULL"
                 " AND (post_claimed_at IS NULL OR post_claimed_at < :stale)",
                 {"id": workout.id, "now": now, "stale": stale_claim_before},
             )
+        )
         return changed == 1
 
     async def mark_posted(
         self, workout_id: int, *, channel_id: int, message_id: int, now: int
     ) -> None:
-        async with self._db.transaction() as tx:
-            await tx.execute(
+        await self._db.run(
+            lambda tx: tx.execute(
                 "UPDATE workouts SET channel_id = :channel_id, message_id = :message_id,"
                 " posted_at = COALESCE(posted_at, :now), post_error = NULL,"
                 " post_claimed_at = NULL WHERE id = :id",
                 {"id": workout_id, "channel_id": channel_id, "message_id": message_id, "now": now},
             )
+        )
 
     async def mark_failed(self, workout_id: int, error: str, *, tx: Executor | None = None) -> None:
         sql = "UPDATE workouts SET post_error = :error, post_claimed_at = NULL WHERE id = :id"
@@ -251,13 +261,13 @@ class WorkoutQueries:
         if tx is not None:
             await tx.execute(sql, params)
             return
-        async with self._db.transaction() as own:
-            await own.execute(sql, params)
+        await self._db.run(lambda own: own.execute(sql, params))
 
     async def forget_message(self, workout_id: int) -> None:
         """The posted message is gone (deleted by someone): post it again."""
-        async with self._db.transaction() as tx:
-            await tx.execute(
+        await self._db.run(
+            lambda tx: tx.execute(
                 "UPDATE workouts SET message_id = NULL, channel_id = NULL WHERE id = :id",
                 {"id": workout_id},
             )
+        )

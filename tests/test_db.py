@@ -86,6 +86,79 @@ async def test_transaction_rolls_back_everything_on_error(database: SQLiteDataba
     assert await database.fetch_all("SELECT * FROM app_state") == []
 
 
+async def test_run_commits_a_unit_of_work_and_returns_its_result(
+    database: SQLiteDatabase,
+) -> None:
+    async def unit(tx) -> int:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
+        row = await tx.fetch_one("SELECT COUNT(*) AS n FROM app_state")
+        return int(row["n"])
+
+    assert await database.run(unit) == 1
+    assert await database.fetch_all("SELECT key FROM app_state") == [{"key": "a"}]
+
+
+async def test_run_rolls_back_everything_on_error(database: SQLiteDatabase) -> None:
+    async def unit(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
+        raise ValueError("bad input found half-way")
+
+    with pytest.raises(ValueError, match="half-way"):
+        await database.run(unit)
+    assert await database.fetch_all("SELECT * FROM app_state") == []
+    await AppState(database).set("after", "ok")  # the connection is usable again
+    assert await AppState(database).get("after") == "ok"
+
+
+async def test_run_refuses_a_unit_that_awaits_anything_but_its_executor(
+    database: SQLiteDatabase,
+) -> None:
+    # It runs on the database thread in one go: a sleep (or a Discord call)
+    # inside it is a bug, reported instead of run half-way, and nothing is kept.
+    async def unit(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
+        await asyncio.sleep(0)
+
+    with pytest.raises(RuntimeError, match="may await only its executor"):
+        await database.run(unit)
+    assert await database.fetch_all("SELECT * FROM app_state") == []
+
+
+async def test_saved_submission_equals_the_one_read_back(database: SQLiteDatabase) -> None:
+    # save() builds its result from what it wrote instead of selecting it again:
+    # it must be exactly what a later read returns (distances as stored text).
+    from datetime import date
+    from decimal import Decimal
+
+    from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
+    from db.workouts import NewWorkout, WorkoutQueries
+
+    workout, _ = await WorkoutQueries(database).save(
+        NewWorkout(7, date(2026, 11, 28), "Sprints", "6 x 1 mile", "{}", None, None, 1, 1), now=5
+    )
+    queries = SubmissionQueries(database)
+    for attempt in (1, 2):  # new, then a replacement
+        saved = await queries.save(
+            NewSubmission(
+                guild_id=7,
+                local_date=date(2026, 11, 28),
+                workout_id=workout.id,
+                athlete_id=3,
+                athlete_name="Ana",
+                note="windy",
+                splits=[
+                    StoredSplit(2, Decimal("1609.3440"), 300_000 + attempt, None),
+                    StoredSplit(1, Decimal("1609.344"), 299_000, 298_000),
+                ],
+            ),
+            now=10 * attempt,
+        )
+        assert saved.replaced is (attempt == 2)
+        assert saved.submission == await queries.get(7, date(2026, 11, 28), 3)
+    assert saved.submission.workout_title == "Sprints"
+    assert saved.submission.created_at == 10 and saved.submission.updated_at == 20
+
+
 async def test_concurrent_units_of_work_never_interleave(database: SQLiteDatabase) -> None:
     """One task's rollback must not wipe another task's uncommitted insert."""
     started = asyncio.Event()

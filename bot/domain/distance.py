@@ -22,6 +22,7 @@ Accepted input (case-insensitive, spaces optional): ``300``, ``300m``,
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -201,6 +202,16 @@ def format_distance(metres: Decimal | float | int) -> str:
     """
     if isinstance(metres, bool):
         raise TypeError("metres must be a number, not a bool")
+    try:
+        return _format_distance(metres)
+    except TypeError:  # unhashable (a signalling NaN): not worth caching
+        return _format_distance.__wrapped__(metres)
+
+
+# Cached: a reply labels the same few rep distances over and over. Values that
+# compare equal (250 and Decimal("250")) share a label, as they must.
+@functools.lru_cache(maxsize=1024)
+def _format_distance(metres: Decimal | float | int) -> str:
     value = Decimal(repr(metres)) if isinstance(metres, float) else Decimal(metres)
     if not value.is_finite():
         raise ValueError(f"cannot format a non-finite distance: {metres!r}")

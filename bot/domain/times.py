@@ -126,9 +126,15 @@ def _garbage(original: str) -> InputError:
     return InputError(f"{_show(original)} isn't a time I can read. {_HINT}", _EXAMPLE)
 
 
+_PLAIN_SECONDS = re.compile(r"([0-9]{1,6})(?:\.([0-9]{1,3}))?", re.ASCII)
+
+
 def _finish(original: str, seconds: Fraction) -> int:
     """Round exact seconds to milliseconds and apply the zero / 48 h limits."""
-    ms = round_half_up(seconds * 1000)
+    return _finish_ms(original, round_half_up(seconds * 1000))
+
+
+def _finish_ms(original: str, ms: int) -> int:
     if ms <= 0:
         raise InputError(
             f"{_show(original)} is a time of zero; a time must be more than zero.", _EXAMPLE
@@ -280,6 +286,12 @@ def parse_time(text: str) -> int:
             f"like `{normalised.replace(',', '.')}`.",
             "`29.78`",
         )
+    plain = _PLAIN_SECONDS.fullmatch(normalised)
+    if plain is not None:
+        # The common case (a rep split such as 29.78), in integer arithmetic:
+        # the same milliseconds the general path computes, several times faster.
+        whole, fraction = plain.groups()
+        return _finish_ms(original, int(whole) * 1000 + int((fraction or "").ljust(3, "0")))
     if ":" in normalised:
         return _parse_clock(original, normalised)
     return _parse_units(original, normalised)
@@ -297,7 +309,10 @@ def written_decimals(text: str) -> int:
     return len(match.group(1)) if match else 0
 
 
-def _as_fraction(ms: int | float | Fraction | Decimal) -> Fraction:
+def _as_fraction(ms: int | float | Fraction | Decimal) -> Fraction | int:
+    # Ints and Fractions are already exact; round_half_up reads both directly.
+    if type(ms) is int or type(ms) is Fraction:
+        return ms
     if isinstance(ms, bool):
         raise TypeError("a time in milliseconds must be a number, not a bool")
     if isinstance(ms, Fraction | int):
