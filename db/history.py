@@ -50,7 +50,7 @@ class PaceHistory:
         summary: str,
         created_at: int,
         tx: Executor | None = None,
-    ) -> PaceAnswer:
+    ) -> None:
         params = {
             "user_id": user_id,
             "guild_id": guild_id,
@@ -62,14 +62,13 @@ class PaceHistory:
         sql = (
             "INSERT INTO pace_answers (user_id, guild_id, command, inputs, summary, created_at)"
             " VALUES (:user_id, :guild_id, :command, :inputs, :summary, :created_at)"
-            " RETURNING id, user_id, guild_id, command, inputs, summary, created_at"
         )
+        # Nothing is read back: every pace reply waits on this write, and the
+        # caller already holds what it stored.
         if tx is not None:
-            row = await tx.fetch_one(sql, params)
+            await tx.execute(sql, params)
         else:
-            row = await self._db.run(lambda own: own.fetch_one(sql, params))
-        assert row is not None  # RETURNING always yields the inserted row
-        return PaceAnswer.from_row(row)
+            await self._db.run(lambda own: own.execute(sql, params))
 
     async def recent(self, user_id: int, limit: int = 10) -> list[PaceAnswer]:
         rows = await self._db.fetch_all(

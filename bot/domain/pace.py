@@ -54,6 +54,8 @@ def _exact(value: Decimal | int | float | Fraction, what: str) -> Fraction:
     """A number as an exact Fraction (a float by its shortest repr: 1609.344 stays 1609.344)."""
     if type(value) is Fraction:
         return value
+    if type(value) is int:
+        return Fraction(value)
     if type(value) is Decimal and value.is_finite():
         return _decimal_fraction(value)
     if isinstance(value, bool) or not isinstance(value, Decimal | int | float | Fraction):
@@ -87,10 +89,13 @@ def pace_per(
     per_metres: Decimal | int | float | Fraction,
 ) -> Fraction:
     """Time in exact milliseconds for ``per_metres`` at the pace of ``time_ms`` over ``metres``."""
-    return (
-        _time_fraction(time_ms)
-        * _metres_fraction(per_metres, "pace distance")
-        / _metres_fraction(metres)
+    time = _time_fraction(time_ms)
+    per = _metres_fraction(per_metres, "pace distance")
+    distance = _metres_fraction(metres)
+    # One normalisation instead of two (this runs for every rep of every reply).
+    return Fraction(
+        time.numerator * per.numerator * distance.denominator,
+        time.denominator * per.denominator * distance.numerator,
     )
 
 

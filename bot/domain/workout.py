@@ -34,6 +34,7 @@ Words after a rep's distance (``sprint``, ``tempo``) are kept as its note.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -861,6 +862,13 @@ def _group_from_dict(data: Any) -> RepGroup:
 
 def workout_from_json(text: str) -> Workout:
     """Read back what :func:`workout_to_json` wrote; ``ValueError`` on anything else."""
+    # Cached by its text: every submission for a day reads the same stored
+    # workout, and a Workout is immutable (frozen dataclasses and tuples).
+    return _workout_from_json(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _workout_from_json(text: str) -> Workout:
     data = json.loads(text)
     if not isinstance(data, dict) or data.get("version") != _JSON_VERSION:
         raise ValueError("not a stored workout (or an unknown version)")
