@@ -149,12 +149,20 @@ def _command_example(interaction: discord.Interaction) -> str | None:
     return command.extras.get("example")
 
 
+UNKNOWN_INTERACTION = 10062  # Discord's error code for an expired interaction token
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer ``interaction`` for ``error``: explained if the user can fix it,
     logged with an id otherwise. Never raises."""
     error = _unwrap(error)
-    text = user_message(error, _command_example(interaction))
     where = interaction.command.qualified_name if interaction.command else interaction.type
+    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+        # Too late: Discord dropped the interaction (3 s without an answer), so
+        # no reply of any kind can reach the user; anything stored stays stored.
+        log.warning("interaction %s in %s expired before its reply", interaction.id, where)
+        return
+    text = user_message(error, _command_example(interaction))
     if text is None:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in %s", error_id, where, exc_info=error)

@@ -47,3 +47,34 @@ def test_forbidden_is_explained() -> None:
 
     error = discord.Forbidden(_Response(), {"message": "Missing Permissions", "code": 50013})
     assert "permission" in (user_message(error) or "")
+
+
+async def test_an_expired_interaction_is_logged_not_answered(caplog) -> None:
+    # Discord dropped the interaction (no answer within 3 s): trying to reply
+    # again would only 404 again, so the handler logs it and stops.
+    from types import SimpleNamespace
+
+    import discord
+
+    from bot.errors import report_error
+
+    sent: list[str] = []
+
+    async def send_message(content: str, **_: object) -> None:
+        sent.append(content)
+
+    interaction = SimpleNamespace(
+        id=42,
+        command=SimpleNamespace(qualified_name="splits submit", extras={}),
+        type=None,
+        response=SimpleNamespace(is_done=lambda: False, send_message=send_message),
+    )
+    expired = discord.NotFound(
+        SimpleNamespace(status=404, reason="Not Found"),
+        {"code": 10062, "message": "Unknown interaction"},
+    )
+    with caplog.at_level("WARNING", logger="bot.errors"):
+        await report_error(interaction, expired)  # type: ignore[arg-type]
+    assert sent == []
+    assert "expired before its reply" in caplog.text
+    assert "unexpected error" not in caplog.text

@@ -338,15 +338,22 @@ def format_time(ms: int | float | Fraction | Decimal) -> str:
     stored). Negative values get a leading ``-``.
     """
     value = _as_fraction(ms)
-    if value < 0:
-        return "-" + format_time(-value)
-    hundredths = round_half_up(value, 10)
+    if type(value) is int:
+        n, d = value, 1
+    else:
+        n, d = value.numerator, value.denominator  # type: ignore[union-attr]
+    if n < 0:
+        return "-" + format_time(Fraction(-n, d))
+    # Half-up rounding of n/d ms to hundredths and tenths of a second, in
+    # integers: floor(n / 10d + 1/2) == (2n + 10d) // 20d (every figure of every
+    # reply comes through here).
+    hundredths = (2 * n + 10 * d) // (20 * d)
     if hundredths < 60 * 100:
         return f"{hundredths // 100}.{hundredths % 100:02d}"
     if hundredths < 10 * 60 * 100:
         minutes, rest = divmod(hundredths, 60 * 100)
         return f"{minutes}:{rest // 100:02d}.{rest % 100:02d}"
-    tenths = round_half_up(value, 100)
+    tenths = (2 * n + 100 * d) // (200 * d)
     if tenths < 60 * 60 * 10:
         minutes, rest = divmod(tenths, 60 * 10)
         return f"{minutes}:{rest // 10:02d}.{rest % 10}"
