@@ -77,6 +77,10 @@ class Trackside(commands.Bot):
             help_command=None,
             tree_cls=ErrorReportingTree,
             owner_ids=set(settings.owner_ids) or None,
+            # No message cache: nothing here reads cached messages (posts are
+            # found by id through REST), and in a busy team channel the default
+            # 1,000 cached messages per bot are memory and work for nothing.
+            max_messages=None,
             **client_options,
         )
         self.settings = settings

@@ -83,6 +83,22 @@ class WorkoutPoster:
                 view=post_view(workout),  # type: ignore[arg-type]
                 allowed_mentions=discord.AllowedMentions.none(),
             )
+        except discord.DiscordServerError as error:
+            # Transient (Discord's 5xx, which discord.py has already retried):
+            # not a failure to report. The claim is expired rather than cleared,
+            # so the next attempt (the next tick, or a coach's re-post) first
+            # looks for the message in case Discord created it anyway.
+            await self.workouts.expire_claim(workout.id)
+            log.warning(
+                "Discord error %s posting workout %s of guild %s; retrying on the next tick",
+                error.status,
+                workout.id,
+                workout.guild_id,
+            )
+            return False, (
+                f"Discord had a temporary error ({error.status}); "
+                "I will post it again within a minute"
+            )
         except discord.HTTPException as error:
             reason = _failure_text(error, channel_id)
             await self.workouts.mark_failed(workout.id, reason)

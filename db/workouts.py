@@ -255,6 +255,16 @@ class WorkoutQueries:
             )
         )
 
+    async def expire_claim(self, workout_id: int) -> None:
+        """Leave the claim in place but expired (0 is older than any cut-off),
+        so the next claimant retries the post, reconciling first."""
+        await self._db.run(
+            lambda tx: tx.execute(
+                "UPDATE workouts SET post_claimed_at = 0 WHERE id = :id AND message_id IS NULL",
+                {"id": workout_id},
+            )
+        )
+
     async def mark_failed(self, workout_id: int, error: str, *, tx: Executor | None = None) -> None:
         sql = "UPDATE workouts SET post_error = :error, post_claimed_at = NULL WHERE id = :id"
         params = {"id": workout_id, "error": error}

@@ -127,17 +127,37 @@ async def test_a_rate_limited_workout_post_and_reply_are_posted_exactly_once(
     assert len(_posts_in(club, channel)) == 1
 
 
-async def test_a_workout_post_refused_by_a_503_tells_the_coach_and_a_repost_posts_once(
+async def test_a_workout_post_hit_by_a_503_is_retried_once_not_failed(
     club: Club, clean_fake: FakeDiscord
 ) -> None:
+    # A 5xx is Discord's trouble, not the coach's: the workout is not marked
+    # failed; the next attempt first looks for the message, then posts once.
     coach, channel = await _new_server(club, "Hurdles Club")
     plan = club.fake.rest.inject_faults(CHANNEL_POST, [503])  # discord.py does not retry a 503
     itx = await club.fake.slash(coach, "wod post", {"workout": "3 x 1 mile"}, channel=channel)
     told = await itx.wait_reply(timeout=5)
     assert plan.used
-    assert "not posted" in told.content and "(503)" in told.content
+    assert "not posted" in told.content and "temporary error (503)" in told.content
+    assert "post it again within a minute" in told.content
     assert _posts_in(club, channel) == []
+    with sqlite3.connect(club.database_path) as db:
+        [(error, claimed)] = db.execute(
+            "SELECT post_error, post_claimed_at FROM workouts WHERE guild_id = ?",
+            (channel.guild_id,),
+        ).fetchall()
+    assert (error, claimed) == (None, 0)  # not failed; claim expired for a retry
 
+    await club.bot.get_cog("Wod").tick()  # (or the loop's own tick, whichever is first)
+    assert len(_posts_in(club, channel)) == 1
+    assert await club.bot.get_cog("Wod").tick() == []  # and never again
+    assert len(_posts_in(club, channel)) == 1
+
+
+async def test_a_coach_repost_after_a_503_posts_once(club: Club, clean_fake: FakeDiscord) -> None:
+    coach, channel = await _new_server(club, "Steeple Club")
+    club.fake.rest.inject_faults(CHANNEL_POST, [503])
+    itx = await club.fake.slash(coach, "wod post", {"workout": "3 x 1 mile"}, channel=channel)
+    assert "temporary error (503)" in (await itx.wait_reply(timeout=5)).content
     again = await club.fake.slash(coach, "wod post", {"workout": "3 x 1 mile"}, channel=channel)
     assert "posted in" in (await again.wait_reply(timeout=5)).content
     assert len(_posts_in(club, channel)) == 1
