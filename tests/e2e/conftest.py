@@ -3,6 +3,8 @@ and the real Trackside bot connected to it (one per test module)."""
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -95,3 +97,27 @@ def clean_fake(club: Club):
     club.fake.take_violations()
     yield club.fake
     club.fake.assert_clean()
+
+
+def database_digest(path: Path | str) -> str:
+    """A hash of every row of every table: "nothing stored" means it is unchanged.
+
+    Blocking sqlite3: call it between interactions or from a worker thread, never
+    while the bot is mid-answer on the event loop (a reader SQLite makes wait
+    would stall the bot past Discord's 3 seconds)."""
+    connection = sqlite3.connect(path)
+    try:
+        digest = hashlib.sha256()
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        for table in tables:
+            digest.update(table.encode())
+            for row in connection.execute(f"SELECT * FROM {table} ORDER BY rowid"):
+                digest.update(repr(row).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+    finally:
+        connection.close()

@@ -25,7 +25,6 @@ example database make every run the same examples (CI-stable).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 import sqlite3
 import time
@@ -44,7 +43,7 @@ from hypothesis import strategies as st
 from bot.domain.dates import parse_date
 from bot.domain.errors import InputError
 from bot.loopback import Channel, InteractionRecord, Member, Message
-from tests.e2e.conftest import CLUB_START, Club
+from tests.e2e.conftest import CLUB_START, Club, database_digest
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -204,27 +203,7 @@ def one_line(text: str) -> str:
 
 
 def db_digest(club: Club) -> str:
-    """A hash of every row of every table: "nothing stored" means this is unchanged.
-
-    Called from the hypothesis thread only, never on the event loop: a blocking
-    sqlite3 read there would stall the bot (and its 3-second deadline) whenever
-    SQLite makes a reader wait."""
-    connection = sqlite3.connect(club.database_path)
-    try:
-        digest = hashlib.sha256()
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        for table in tables:
-            digest.update(table.encode())
-            for row in connection.execute(f"SELECT * FROM {table} ORDER BY rowid"):
-                digest.update(repr(row).encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
-    finally:
-        connection.close()
+    return database_digest(club.database_path)
 
 
 def db_rows(club: Club, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:

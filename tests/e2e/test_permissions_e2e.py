@@ -24,9 +24,7 @@ The rules asserted (README "Commands" table, PRODUCT.md "People"):
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +34,7 @@ import pytest_asyncio
 
 from bot.loopback import DriverError, Member, Message
 from bot.loopback.limits import EPHEMERAL
-from tests.e2e.conftest import Club
+from tests.e2e.conftest import Club, database_digest
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -48,23 +46,7 @@ SCHEDULED = "10 x 400m @ 68"  # tomorrow's workout: coaches see it, athletes don
 
 
 def db_digest(club: Club) -> str:
-    """A hash of every row of every table: a refusal must leave it unchanged."""
-    connection = sqlite3.connect(club.database_path)
-    try:
-        digest = hashlib.sha256()
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        for table in tables:
-            digest.update(table.encode())
-            for row in connection.execute(f"SELECT * FROM {table} ORDER BY rowid"):
-                digest.update(repr(row).encode())
-        return digest.hexdigest()
-    finally:
-        connection.close()
+    return database_digest(club.database_path)
 
 
 def bot_messages(club: Club) -> list[tuple[int, int]]:
