@@ -510,5 +510,5 @@ class InteractionRecord:
     def _set_reply(self, message: Message) -> None:
         if self.reply is None:
             self.reply = message
-            self.replied_at = asyncio.get_running_loop().time()
+            self.replied_at = time.perf_counter()  # the clock of created_at
             self._replied.set()
