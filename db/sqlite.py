@@ -20,7 +20,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -114,21 +114,24 @@ def load_migrations() -> list[Migration]:
     return found
 
 
-def _run(conn: aiosqlite.Connection, sql: str, params: Params, fetch: str) -> object:
-    """One statement start to finish (execute, read, close) on aiosqlite's
-    worker thread, so it costs one thread round trip instead of two or three:
-    each round trip wakes the thread and then the event loop, and those
-    wake-ups, not SQLite, were most of an interaction's time."""
-    cursor = conn._conn.execute(sql, params)
-    try:
-        if fetch == "one":
-            row = cursor.fetchone()
-            return dict(row) if row is not None else None
-        if fetch == "all":
-            return [dict(row) for row in cursor.fetchall()]
+# One statement start to finish (execute, read, close) in a single call on
+# aiosqlite's worker thread, so it costs one thread round trip instead of two or
+# three: each round trip wakes the thread and then the event loop, and those
+# wake-ups, not SQLite, were most of an interaction's time.
+def _rowcount(conn: aiosqlite.Connection, sql: str, params: Params) -> int:
+    with closing(conn._conn.execute(sql, params)) as cursor:
         return cursor.rowcount
-    finally:
-        cursor.close()
+
+
+def _one(conn: aiosqlite.Connection, sql: str, params: Params) -> Row | None:
+    with closing(conn._conn.execute(sql, params)) as cursor:
+        row = cursor.fetchone()
+        return dict(row) if row is not None else None
+
+
+def _all(conn: aiosqlite.Connection, sql: str, params: Params) -> list[Row]:
+    with closing(conn._conn.execute(sql, params)) as cursor:
+        return [dict(row) for row in cursor.fetchall()]
 
 
 class _OnThreadExecutor:
@@ -140,13 +143,13 @@ class _OnThreadExecutor:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
-        return _run(self._conn, sql, params or {}, "rowcount")  # type: ignore[return-value]
+        return _rowcount(self._conn, sql, params or {})
 
     async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
-        return _run(self._conn, sql, params or {}, "one")  # type: ignore[return-value]
+        return _one(self._conn, sql, params or {})
 
     async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
-        return _run(self._conn, sql, params or {}, "all")  # type: ignore[return-value]
+        return _all(self._conn, sql, params or {})
 
 
 def _finish_without_suspending(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -201,13 +204,13 @@ class _Executor:
         self._conn = conn
 
     async def execute(self, sql: str, params: Params | None = None) -> int:
-        return await self._conn._execute(_run, self._conn, sql, params or {}, "rowcount")
+        return await self._conn._execute(_rowcount, self._conn, sql, params or {})
 
     async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
-        return await self._conn._execute(_run, self._conn, sql, params or {}, "one")
+        return await self._conn._execute(_one, self._conn, sql, params or {})
 
     async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
-        return await self._conn._execute(_run, self._conn, sql, params or {}, "all")
+        return await self._conn._execute(_all, self._conn, sql, params or {})
 
 
 class SQLiteDatabase:
