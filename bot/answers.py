@@ -60,7 +60,7 @@ def _code(lines: list[str]) -> str:
     return "```\n" + "\n".join(lines) + "\n```"
 
 
-def _speed(value: float) -> str:
+def _two_places(value: float) -> str:
     # Half-up at two decimals, like every displayed figure.
     return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
 
@@ -89,9 +89,9 @@ def pace_convert(time_text: str, distance_text: str, per_text: str | None = None
     width = max(len(value) for _, value in rows)
     lines = [f"{name:<10}{value:>{width}}" for name, value in rows]
     lines += [
-        f"{'speed':<10}{_speed(table.kmh)} km/h",
-        f"{'':<10}{_speed(table.mph)} mph",
-        f"{'':<10}{_speed(table.metres_per_second)} m/s",
+        f"{'speed':<10}{_two_places(table.kmh)} km/h",
+        f"{'':<10}{_two_places(table.mph)} mph",
+        f"{'':<10}{_two_places(table.metres_per_second)} m/s",
     ]
     effort = _effort(time_ms, distance)
     per_400 = format_time(table.per_400_ms)
@@ -184,7 +184,7 @@ def pace_predict(
         t.metres: scoring.equal_points_time_ms(time_ms, distance, t, sex_code) for t in targets
     }
     names = (models.RIEGEL, models.CAMERON, models.VDOT)
-    table_name = f"{'men' if sex_code == 'male' else 'women'}'s outdoor"
+    table_name = scoring.table_name(sex_code, indoor=False)
 
     def cell(prediction: models.Prediction) -> str:
         return format_time(prediction.time_ms) + ("" if prediction.in_range else "*")
@@ -328,10 +328,6 @@ def pace_vdot(time_text: str, distance_text: str) -> Answer:
     )
 
 
-def _percent(value: float) -> str:
-    return f"{Decimal(repr(value)).quantize(Decimal('0.01'), rounding='ROUND_HALF_UP')} %"
-
-
 SCORE_SOURCE = (
     f"{scoring.EDITION} ({{table}}). Equal points are an equivalent performance, not the same pace."
 )
@@ -404,7 +400,7 @@ def pace_agegrade(
     result = grading.age_grade(time_ms, distance, age, sex, venue)
     who = f"{'man' if sex == 'male' else 'woman'} aged {age}"
     effort = f"{format_time(time_ms)} for {result.event}"
-    percent = _percent(result.percent)
+    percent = f"{_two_places(result.percent)} %"
     rows = [
         ("age grade", f"{percent} ({result.grade_class})"),
         ("age factor", f"{result.factor:.4f}"),

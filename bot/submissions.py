@@ -85,7 +85,8 @@ async def submit(
             chosen = parse_date(date_text or "today", today, direction="back")
         workout = await WorkoutQueries(db).get(guild_id, chosen, tx=tx)
         matched = match_to_workout(text, workout)
-        return await record(
+        return await _record(
+            tx,
             db,
             guild_id=guild_id,
             day=chosen,
@@ -95,13 +96,13 @@ async def submit(
             matched=matched,
             note=note,
             now=epoch_ms(now),
-            tx=tx,
         )
 
     return await db.run(unit)
 
 
-async def record(
+async def _record(
+    tx: Executor,
     db: Database,
     *,
     guild_id: int,
@@ -112,10 +113,9 @@ async def record(
     matched: list[MatchedSplit],
     note: str | None,
     now: int,
-    tx: Executor | None = None,
 ) -> Outcome:
-    """Store the submission (replacing the athlete's earlier one for the day)
-    and report what it means: analysis, replacement, personal bests."""
+    """Store the submission inside ``tx`` (replacing the athlete's earlier one
+    for the day) and report what it means: analysis, replacement, personal bests."""
     result = await SubmissionQueries(db).save(
         NewSubmission(
             guild_id=guild_id,

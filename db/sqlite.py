@@ -318,19 +318,6 @@ class SQLiteDatabase:
         instead of a thread round trip per statement (each one wakes the
         thread and then the event loop; those wake-ups, not SQLite, were most
         of an interaction's time). All or nothing, like :meth:`transaction`."""
-        if not self._lock.locked():
-            # Nobody ahead (the usual case): straight to the thread, without the
-            # context managers of the waiting path; every pace reply waits on this.
-            await self._lock.acquire()
-            try:
-                return await self._conn._execute(_unit_of_work, self._conn, work, None)
-            except sqlite3.Error as error:
-                translated = _translate(error, self.path)
-                if translated is None:
-                    raise
-                raise translated from error
-            finally:
-                self._lock.release()
         async with self._turn() as left:
             shortened = left < BUSY_TIMEOUT_MS / 1000 - _SHORTENED_AFTER_S
             busy_ms = max(1, int(left * 1000)) if shortened else None

@@ -35,6 +35,7 @@ What this module adds around athlib (each is tested in
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import warnings
@@ -69,6 +70,7 @@ __all__ = [
     "resolve_event",
     "score_performance",
     "table_events",
+    "table_name",
 ]
 
 EDITION = "World Athletics scoring tables, 2017 edition"
@@ -148,19 +150,18 @@ def _coefficients(sex: Sex, indoor: bool, code: str) -> tuple[float, float, floa
     return _athlib_hungarian.get_lookup_table().get(key)
 
 
-def table_events(sex: Sex, indoor: bool) -> list[ScoringEvent]:
+@functools.lru_cache(maxsize=4)
+def table_events(sex: Sex, indoor: bool) -> tuple[ScoringEvent, ...]:
     """The running events the chosen table scores, shortest first (track before road at
     the same length)."""
+    # Cached: every resolve and every predict row reads it; the tables never change.
     events = [e for e in (*_TRACK, *_ROAD) if _coefficients(sex, indoor, e.code) is not None]
-    return sorted(events, key=lambda e: (e.metres, e.road))
+    return tuple(sorted(events, key=lambda e: (e.metres, e.road)))
 
 
-def _venue(indoor: bool) -> str:
-    return "indoor" if indoor else "outdoor"
-
-
-def _table_name(sex: Sex, indoor: bool) -> str:
-    return f"{'men' if sex == 'male' else 'women'}'s {_venue(indoor)}"
+def table_name(sex: Sex, indoor: bool) -> str:
+    """The table a figure comes from: "men's outdoor", "women's indoor"."""
+    return f"{'men' if sex == 'male' else 'women'}'s {'indoor' if indoor else 'outdoor'}"
 
 
 def parse_sex(text: str | None) -> Sex:
@@ -189,7 +190,7 @@ def resolve_event(distance: Distance, sex: Sex = "male", indoor: bool = False) -
     if not same_length:
         names = ", ".join(e.label for e in events)
         raise InputError(
-            f"The {_table_name(sex, indoor)} scoring tables have no {distance.label} event. "
+            f"The {table_name(sex, indoor)} scoring tables have no {distance.label} event. "
             f"They cover: {names}.",
             "`/pace score time:49.96 event:400m`",
         )
@@ -213,7 +214,7 @@ def points_for(time_ms: int | float, event: ScoringEvent, sex: Sex, indoor: bool
     coefficients = _coefficients(sex, indoor, event.code)
     if coefficients is None:
         raise InputError(
-            f"The {_table_name(sex, indoor)} tables have no {event.label}.",
+            f"The {table_name(sex, indoor)} tables have no {event.label}.",
             "`/pace score time:49.96 event:400m`",
         )
     _a, b, _c = coefficients
@@ -279,7 +280,7 @@ class Score:
     @property
     def table(self) -> str:
         """e.g. "men's outdoor"."""
-        return _table_name(self.sex, self.indoor)
+        return table_name(self.sex, self.indoor)
 
 
 NEIGHBOURS = 3  # events listed on each side of the scored one
@@ -308,7 +309,7 @@ def score_performance(
         top = equivalent_time_ms(MAX_POINTS, event, sex, indoor)
         raise InputError(
             f"{format_time(scored_ms)} for {event.label} is faster than the top of the "
-            f"{_table_name(sex, indoor)} tables ({MAX_POINTS} points = {format_time(top)}). "
+            f"{table_name(sex, indoor)} tables ({MAX_POINTS} points = {format_time(top)}). "
             "Check the time and the event.",
             "`/pace score time:49.96 event:400m`",
         )
