@@ -220,7 +220,8 @@ class SqlCounter:
         self.db_calls = 0
 
     def _trace(self, sql: str) -> None:
-        # Called on aiosqlite's worker thread; list.append is atomic under the GIL.
+        # Called on aiosqlite's worker thread or the loop's; list.append is atomic
+        # under the GIL.
         self.statements.append(sql)
 
     def reset(self) -> None:
@@ -235,6 +236,8 @@ class SqlCounter:
         this database object goes through them.
         """
         await database._conn.set_trace_callback(self._trace)
+        if database._direct is not None:  # the event loop's connection for units of work
+            database._direct.set_trace_callback(self._trace)
         counter = self
 
         def timed(call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -262,7 +265,7 @@ class SqlCounter:
 
         database.fetch_one = timed(database.fetch_one)
         database.fetch_all = timed(database.fetch_all)
-        database.run = timed(database.run)  # a whole unit of work, one hop
+        database.run = timed(database.run)  # a whole unit of work
         database.transaction = timed_transaction
         # database.execute goes through transaction(): counted once, there.
 

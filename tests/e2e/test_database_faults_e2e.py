@@ -154,6 +154,15 @@ def _error_id(text: str) -> str:
     return found.group(1)
 
 
+async def _query_only(club: Club, on: bool) -> None:
+    """Refuse writes on both of the bot's connections (the worker thread's
+    and the event loop's own, see SQLiteDatabase.run)."""
+    pragma = f"PRAGMA query_only = {'ON' if on else 'OFF'}"
+    database = club.bot.db
+    await database._conn.execute(pragma)  # type: ignore[attr-defined]
+    database._direct.execute(pragma)  # type: ignore[attr-defined]
+
+
 async def _submit(club: Club, who: Member) -> Message:
     itx = await club.fake.slash(who, "splits submit", {"splits": SPLITS}, channel=club.general)
     return await itx.wait_reply(timeout=5)
@@ -197,11 +206,11 @@ async def test_a_database_turned_read_only_while_running_is_named_and_nothing_is
     assistant = club.assistant
     # What a disk remounted read-only does to the open database: every write
     # fails with SQLITE_READONLY (root ignores file modes, so a chmod would not).
-    await club.bot.db._conn.execute("PRAGMA query_only = ON")  # type: ignore[attr-defined]
+    await _query_only(club, True)
     try:
         refused = await _submit(club, assistant)
     finally:
-        await club.bot.db._conn.execute("PRAGMA query_only = OFF")  # type: ignore[attr-defined]
+        await _query_only(club, False)
     assert refused.ephemeral
     assert refused.content.startswith("I can't save anything right now")
     error_id = _error_id(refused.content)
