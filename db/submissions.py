@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from db.base import Database, Executor, Row
+from db.base import Database, Executor, Params, Row
 
 
 def metres_text(metres: Decimal) -> str:
@@ -117,6 +117,21 @@ def _group(rows: Sequence[Row]) -> list[StoredSubmission]:
     return result
 
 
+def _insert_splits(submission_id: int, splits: Sequence[StoredSplit]) -> tuple[str, Params]:
+    """One multi-row INSERT for a submission's splits (one statement for the
+    whole set instead of one per rep; standard SQL, PostgreSQL takes it too)."""
+    rows = []
+    params: dict[str, object] = {"submission_id": submission_id}
+    for n, split in enumerate(splits):
+        rows.append(f"(:submission_id, :rep{n}, :distance{n}, :time{n}, :target{n})")
+        params[f"rep{n}"] = split.rep
+        params[f"distance{n}"] = metres_text(split.distance_m)
+        params[f"time{n}"] = split.time_ms
+        params[f"target{n}"] = split.target_ms
+    sql = "INSERT INTO splits (submission_id, rep, distance_m, time_ms, target_ms) VALUES "
+    return sql + ", ".join(rows), params
+
+
 class SubmissionQueries:
     """Reads return dataclasses; ``save`` replaces a day's submission in one
     transaction (submission row and every split together, or nothing)."""
@@ -168,10 +183,17 @@ class SubmissionQueries:
 
         async def unit(tx: Executor) -> SaveResult:
             previous = await self._bests(tx, new.guild_id, new.athlete_id, new.local_date)
-            existing = await tx.fetch_one(
-                "SELECT id FROM submissions WHERE guild_id = :guild_id"
-                " AND local_date = :local_date AND athlete_id = :athlete_id",
-                params,
+            # Clear the day's earlier splits, if any, before the upsert: a
+            # stored submission always has splits, so deleting some is how we
+            # know this one replaces it (one statement, not a SELECT and a DELETE).
+            replaced = (
+                await tx.execute(
+                    "DELETE FROM splits WHERE submission_id = (SELECT id FROM submissions"
+                    " WHERE guild_id = :guild_id AND local_date = :local_date"
+                    " AND athlete_id = :athlete_id)",
+                    params,
+                )
+                > 0
             )
             row = await tx.fetch_one(
                 "INSERT INTO submissions (guild_id, local_date, workout_id, athlete_id,"
@@ -189,22 +211,7 @@ class SubmissionQueries:
             )
             assert row is not None
             submission_id = int(row["id"])
-            if existing is not None:  # a new submission has no splits to replace
-                await tx.execute(
-                    "DELETE FROM splits WHERE submission_id = :id", {"id": submission_id}
-                )
-            for split in new.splits:
-                await tx.execute(
-                    "INSERT INTO splits (submission_id, rep, distance_m, time_ms, target_ms)"
-                    " VALUES (:submission_id, :rep, :distance_m, :time_ms, :target_ms)",
-                    {
-                        "submission_id": submission_id,
-                        "rep": split.rep,
-                        "distance_m": metres_text(split.distance_m),
-                        "time_ms": split.time_ms,
-                        "target_ms": split.target_ms,
-                    },
-                )
+            await tx.execute(*_insert_splits(submission_id, new.splits))
             # Built from what was just written (read back through the same
             # text forms the columns hold) rather than selected again.
             stored = StoredSubmission(
@@ -229,7 +236,7 @@ class SubmissionQueries:
                 workout_title=row["workout_title"],
                 workout_text=row["workout_text"],
             )  # fmt: skip
-            return SaveResult(stored, existing is not None, previous)
+            return SaveResult(stored, replaced, previous)
 
         return await unit(tx) if tx is not None else await self._db.run(unit)
 
