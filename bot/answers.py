@@ -89,9 +89,9 @@ def pace_convert(time_text: str, distance_text: str, per_text: str | None = None
     width = max(len(value) for _, value in rows)
     lines = [f"{name:<10}{value:>{width}}" for name, value in rows]
     lines += [
-        f"{'speed':<10}{_two_places(table.kmh)} km/h",
-        f"{'':<10}{_two_places(table.mph)} mph",
-        f"{'':<10}{_two_places(table.metres_per_second)} m/s",
+        f"{'speed':<10}{table.kmh_text} km/h",
+        f"{'':<10}{table.mph_text} mph",
+        f"{'':<10}{table.metres_per_second_text} m/s",
     ]
     effort = _effort(time_ms, distance)
     per_400 = format_time(table.per_400_ms)

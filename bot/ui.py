@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import discord
+from discord.utils import MISSING
 
 from bot.answers import Answer
 
@@ -76,7 +77,9 @@ async def send_answer(
     await interaction.response.send_message(
         answer_content(answer),
         embed=answer_embed(answer),
-        files=answer_files(answer),
+        # MISSING, not [], when there is nothing to attach: an empty list still
+        # sends an "attachments" field.
+        files=answer_files(answer) or MISSING,
         ephemeral=ephemeral,
         allowed_mentions=discord.AllowedMentions.none(),
     )

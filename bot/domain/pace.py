@@ -41,6 +41,7 @@ MAX_SPLITS = 200
 """The most splits :func:`lap_splits` will produce."""
 
 _MILE = Fraction(METRES_PER_MILE)
+_HUNDREDTH = Fraction(1, 100)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -83,34 +84,61 @@ def _time_fraction(time_ms: int | float | Fraction) -> Fraction:
     return value
 
 
+@functools.lru_cache(maxsize=1024)
+def _decimal_ratio(value: Decimal) -> tuple[int, int]:
+    return value.as_integer_ratio()
+
+
+def _positive_ratio(
+    value: Decimal | int | float | Fraction, what: str, example: str
+) -> tuple[int, int]:
+    """``value`` as an exact (numerator, denominator) in lowest terms, refusing
+    zero and below. Integer milliseconds and Decimal metres (what every reply
+    passes) skip building a Fraction: :func:`pace_per` runs for every rep."""
+    if type(value) is int:
+        ratio = (value, 1)
+    elif type(value) is Decimal and value.is_finite():
+        ratio = _decimal_ratio(value)
+    else:
+        exact = _exact(value, what)
+        ratio = (exact.numerator, exact.denominator)
+    if ratio[0] <= 0:
+        raise InputError(f"The {what} must be more than zero.", example)
+    return ratio
+
+
 def pace_per(
     time_ms: int | float | Fraction,
     metres: Decimal | int | float | Fraction,
     per_metres: Decimal | int | float | Fraction,
 ) -> Fraction:
     """Time in exact milliseconds for ``per_metres`` at the pace of ``time_ms`` over ``metres``."""
-    time = _time_fraction(time_ms)
-    per = _metres_fraction(per_metres, "pace distance")
-    distance = _metres_fraction(metres)
-    # One normalisation instead of two (this runs for every rep of every reply).
-    return Fraction(
-        time.numerator * per.numerator * distance.denominator,
-        time.denominator * per.denominator * distance.numerator,
-    )
+    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
+    per_num, per_den = _positive_ratio(per_metres, "pace distance", "`400 m`")
+    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    # One Fraction, normalised once.
+    return Fraction(time_num * per_num * metres_den, time_den * per_den * metres_num)
 
 
 def speed_kmh(
     time_ms: int | float | Fraction, metres: Decimal | int | float | Fraction
 ) -> Fraction:
     """Exact speed in km/h."""
-    return _metres_fraction(metres) * 3600 / _time_fraction(time_ms)
+    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
+    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    return Fraction(metres_num * 3600 * time_den, metres_den * time_num)
 
 
 def speed_mph(
     time_ms: int | float | Fraction, metres: Decimal | int | float | Fraction
 ) -> Fraction:
     """Exact speed in miles per hour."""
-    return _metres_fraction(metres) / _MILE * 3_600_000 / _time_fraction(time_ms)
+    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
+    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    return Fraction(
+        metres_num * 3_600_000 * time_den * _MILE.denominator,
+        metres_den * time_num * _MILE.numerator,
+    )
 
 
 def format_speed(speed: float | Fraction | Decimal | int) -> str:
@@ -120,7 +148,7 @@ def format_speed(speed: float | Fraction | Decimal | int) -> str:
     float is taken by its shortest repr.
     """
     if isinstance(speed, Fraction):
-        hundredths = round_half_up(speed, Fraction(1, 100))
+        hundredths = round_half_up(speed, _HUNDREDTH)
         sign = "-" if hundredths < 0 else ""
         whole, part = divmod(abs(hundredths), 100)
         return f"{sign}{whole}.{part:02d}"
@@ -159,7 +187,9 @@ class PaceTable:
 
     @property
     def metres_per_second_exact(self) -> Fraction:
-        return Fraction(self.metres) * 1000 / _time_fraction(self.time_ms)
+        time_num, time_den = _positive_ratio(self.time_ms, "time", "`1:02.3`")
+        metres_num, metres_den = _positive_ratio(self.metres, "distance", "`400 m`")
+        return Fraction(metres_num * 1000 * time_den, metres_den * time_num)
 
     @property
     def kmh_text(self) -> str:
@@ -183,23 +213,26 @@ def convert(time_ms: int, metres: Decimal) -> PaceTable:
     Raises :class:`~bot.domain.errors.InputError` for a non-positive time or
     distance.
     """
-    time = _time_fraction(time_ms)
-    distance = _metres_fraction(metres)
-    kmh = speed_kmh(time, distance)
-    # Exact ms per metre once, then each pace is one multiplication: the same exact
-    # values pace_per gives, without re-validating the inputs five times.
-    per_metre = time / distance
+    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
+    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    # Exact ms per metre as an integer ratio; each pace is then one Fraction,
+    # normalised once (this runs for every pace answer).
+    ms_num, ms_den = time_num * metres_den, time_den * metres_num
+    mile_num, mile_den = _MILE.numerator, _MILE.denominator
+    if not isinstance(metres, Decimal):
+        metres = _decimal(Fraction(metres_num, metres_den))
     return PaceTable(
         time_ms=time_ms,
-        metres=metres if isinstance(metres, Decimal) else _decimal(distance),
-        per_100_ms=per_metre * 100,
-        per_200_ms=per_metre * 200,
-        per_400_ms=per_metre * 400,
-        per_km_ms=per_metre * 1000,
-        per_mile_ms=per_metre * _MILE,
-        kmh=float(kmh),
-        metres_per_second=float(distance * 1000 / time),
-        mph=float(speed_mph(time, distance)),
+        metres=metres,
+        per_100_ms=Fraction(ms_num * 100, ms_den),
+        per_200_ms=Fraction(ms_num * 200, ms_den),
+        per_400_ms=Fraction(ms_num * 400, ms_den),
+        per_km_ms=Fraction(ms_num * 1000, ms_den),
+        per_mile_ms=Fraction(ms_num * mile_num, ms_den * mile_den),
+        # Python's int / int is correctly rounded: the nearest float to the exact speed.
+        kmh=(metres_num * 3600 * time_den) / (metres_den * time_num),
+        metres_per_second=(metres_num * 1000 * time_den) / (metres_den * time_num),
+        mph=(metres_num * 3_600_000 * time_den * mile_den) / (metres_den * time_num * mile_num),
     )
 
 
