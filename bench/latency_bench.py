@@ -5,20 +5,29 @@ reply "ok" (the framework's floor). Prints figures, asserts nothing.
 
 Run: ``.venv/bin/python bench/latency_bench.py [--count 500] [--profile]``
 (``make bench`` runs it with the defaults). ``--profile`` adds a cProfile of
-the Trackside phase (event-loop thread only; SQLite runs on aiosqlite's thread).
+the instrumented Trackside run.
+
+Each bot runs in its own process with its own loopback Discord, and the three
+take turns one interaction at a time (the order rotating), so a burst of noise
+on the machine lands on all of them alike instead of on whichever bot happened
+to be running; a worker waits on its pipe, idle, while another one runs. The
+breakdown table comes from a second, in-process run with counters on.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
+import json
 import os
 import pstats
+import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,6 +220,172 @@ def _check_clean(fake: FakeDiscord, who: str) -> None:
         print(f"!! {who}: the fake saw {len(problems)} problem(s), first: {problems[0]}")
 
 
+# ------------------------------------------------- interleaved, one process per bot
+KINDS = {"baseline": 'baseline ("ok")', "trackside": "trackside", "same": "baseline (same reply)"}
+SERIES = dict(zip(("pace", "new", "resubmit"), LABELS, strict=True))
+Sender = Callable[[int], Awaitable[InteractionRecord]]
+_SCRIPT = str(Path(__file__).resolve())
+
+
+@contextlib.asynccontextmanager
+async def _bot_senders(
+    kind: str, count: int, replies: Replies | None
+) -> AsyncIterator[tuple[dict[str, Sender], dict[str, str], FakeDiscord]]:
+    """A running bot of ``kind`` on its own loopback Discord, and how to send
+    each series' interaction number ``i`` to it (with the text its reply must
+    contain)."""
+    async with contextlib.AsyncExitStack() as stack:
+        fake = await stack.enter_async_context(FakeDiscord(token=LOOPBACK_TOKEN))
+        club = build_club(fake, WARMUP + count)
+        if kind == "trackside":
+            folder = stack.enter_context(tempfile.TemporaryDirectory())
+            bot = await stack.enter_async_context(
+                running_bot(fake, Path(folder) / "bench.db", clock=ManualClock(CLUB_START))
+            )
+            await fake.wait_for_commands(None)
+            post = await fake.slash(club.coach, "wod post", {"workout": SEED_WORKOUT},
+                                    channel=club.workouts)  # fmt: skip
+            await post.wait_reply(timeout=10)
+            del bot
+        else:
+            await stack.enter_async_context(
+                running_baseline(fake, replies if kind == "same" else None)
+            )
+            await fake.wait_for_commands(None)
+        athletes = club.athletes
+
+        def pace(i: int) -> Awaitable[InteractionRecord]:
+            return fake.slash(athletes[i % len(athletes)], "pace convert", PACE_OPTIONS,
+                              channel=club.general)  # fmt: skip
+
+        def splits(offset: int) -> Sender:
+            def send(i: int) -> Awaitable[InteractionRecord]:
+                return fake.slash(athletes[offset + i], "splits submit",
+                                  {"splits": SEED_SPLITS}, channel=club.general)  # fmt: skip
+
+            return send
+
+        real = kind != "baseline"
+        expect = {
+            "pace": "49.96 per 400 m" if real else "ok",
+            "new": "splits for" if real else "ok",
+            "resubmit": "splits for" if real else "ok",
+        }
+        senders = {"pace": pace, "new": splits(WARMUP), "resubmit": splits(WARMUP)}
+        # Warm-up: first-call costs (imports, caches, SQLite page cache) out of the figures.
+        await _series(fake, "warm-up", WARMUP, pace, expect["pace"], None, None)
+        await _series(fake, "warm-up", WARMUP, splits(0), expect["new"], None, None)
+        yield senders, expect, fake
+
+
+def _captured_replies(fake: FakeDiscord) -> Replies:
+    """What the user saw last for each command: the same-size baseline sends it."""
+    replies: Replies = {}
+    for itx in reversed(fake.interactions):
+        if itx.reply is not None and itx.name not in replies and itx.reply.embeds:
+            replies[itx.name] = (itx.reply.content, itx.reply.embeds[0])
+    return replies
+
+
+async def worker(kind: str, count: int, replies: Replies | None) -> None:
+    """A child process: one bot, one interaction per command line on stdin,
+    one JSON result per line on stdout (the protocol's only writer)."""
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    sys.stdout = sys.stderr  # anything else printed must not corrupt the protocol
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    async with _bot_senders(kind, count, replies) as (senders, expect, fake):
+        ready: dict[str, Any] = {"ready": kind}
+        if kind == "trackside":
+            ready["replies"] = _captured_replies(fake)
+        protocol.write(json.dumps(ready) + "\n")
+        while line := await reader.readline():
+            command = json.loads(line)
+            if command.get("stop"):
+                break
+            series = command["series"]
+            itx = await senders[series](command["i"])
+            result: dict[str, Any] = {"latency": None, "expected": False}
+            if await settle(itx, timeout=10):
+                assert itx.reply is not None
+                result = {"latency": latency(itx), "expected": expect[series] in itx.reply.text()}
+            protocol.write(json.dumps(result) + "\n")
+    problems = [str(v) for v in fake.violations] + fake.unknown_routes
+    if problems:
+        print(f"!! {kind}: the fake saw {len(problems)} problem(s), first: {problems[0]}")
+
+
+class _Child:
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+
+    @classmethod
+    async def start(cls, kind: str, count: int, replies_path: str | None = None) -> _Child:
+        args = [sys.executable, _SCRIPT, "--worker", kind,
+                "--count", str(count)]  # fmt: skip
+        if replies_path:
+            args += ["--replies", replies_path]
+        process = await asyncio.create_subprocess_exec(
+            *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        return cls(process)
+
+    async def receive(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = await self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"a latency worker exited (code {await self.process.wait()})")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    async def ask(self, command: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(command) + "\n").encode())
+        await self.process.stdin.drain()
+        return await self.receive()
+
+    async def stop(self) -> None:
+        assert self.process.stdin is not None
+        with contextlib.suppress(ConnectionError):
+            self.process.stdin.write(b'{"stop": true}\n')
+            await self.process.stdin.drain()
+            self.process.stdin.close()
+        await asyncio.wait_for(self.process.wait(), 30)
+
+
+async def interleaved(count: int) -> list[tuple[str, list[Block]]]:
+    """The three bots, each in its own process, taking turns interaction by interaction."""
+    children: dict[str, _Child] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            children["trackside"] = await _Child.start("trackside", count)
+            ready = await children["trackside"].receive()
+            replies_path = Path(folder) / "replies.json"
+            replies_path.write_text(json.dumps(ready["replies"]), "utf-8")
+            children["baseline"] = await _Child.start("baseline", count)
+            children["same"] = await _Child.start("same", count, str(replies_path))
+            await children["baseline"].receive()
+            await children["same"].receive()
+            blocks = {kind: [Block(label) for label in LABELS] for kind in KINDS}
+            order = list(KINDS)
+            for index, series in enumerate(SERIES):
+                for i in range(count):
+                    turn = i % len(order)  # who goes first rotates
+                    for kind in order[turn:] + order[:turn]:
+                        result = await children[kind].ask({"series": series, "i": i})
+                        block = blocks[kind][index]
+                        if result["latency"] is None:
+                            block.missing += 1
+                            continue
+                        block.latencies.append(result["latency"])
+                        if not result["expected"]:
+                            block.unexpected += 1
+        finally:
+            for child in children.values():
+                await child.stop()
+    return [(KINDS[kind], blocks[kind]) for kind in KINDS]
+
+
 def print_table(rows: list[tuple[str, list[Block]]], count: int) -> None:
     print(
         f"Interaction latency through the loopback Discord, {count} sequential interactions"
@@ -262,17 +437,12 @@ def print_breakdown(rows: list[tuple[str, list[Block]]]) -> None:
 
 async def main(count: int, profile: bool) -> None:
     started = time.perf_counter()
+    print_table(await interleaved(count), count)
+    # The breakdown: every bot again, in this process, with the counters on
+    # (and Trackside profiled if asked).
     profiler = cProfile.Profile() if profile else None
-    floor, _ = await baseline_phase(count)
-    real, _, replies = await trackside_phase(count, None)
-    same_size, _ = await baseline_phase(count, replies)
-    print_table(
-        [('baseline ("ok")', floor), ("trackside", real), ("baseline (same reply)", same_size)],
-        count,
-    )
-    # The breakdown: every bot again, instrumented (and Trackside profiled if asked).
+    real_watched, _, replies = await trackside_phase(count, profiler, instrument=True)
     floor_watched, _ = await baseline_phase(count, watched=True)
-    real_watched, _, _ = await trackside_phase(count, profiler, instrument=True)
     same_watched, _ = await baseline_phase(count, replies, watched=True)
     print_breakdown(
         [
@@ -295,5 +465,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--worker", choices=sorted(KINDS), help=argparse.SUPPRESS)
+    parser.add_argument("--replies", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(main(args.count, args.profile))
+    if args.worker:
+        canned = json.loads(Path(args.replies).read_text("utf-8")) if args.replies else None
+        asyncio.run(worker(args.worker, args.count, canned))
+    else:
+        asyncio.run(main(args.count, args.profile))
