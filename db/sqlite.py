@@ -337,20 +337,41 @@ class SQLiteDatabase:
         the lock is held elsewhere, the unit goes to the worker thread, which
         waits for it like any other write. A unit may therefore be started
         twice; the first attempt rolled back and left nothing behind."""
+        tried = False
+        if self._direct is not None and not self._lock.locked():
+            # Nobody is using the database, and a unit on the loop's own
+            # connection never suspends, so nothing can interleave with it:
+            # no turn to take (the common case, and the cheapest).
+            tried = True
+            done, result = self._run_direct(work)
+            if done:
+                return result  # type: ignore[return-value]
         async with self._turn() as left:
-            if self._direct is not None:
-                try:
-                    with _storage_errors(self.path):
-                        result = _unit_of_work(self._direct, work, None)
-                except DatabaseBusy:
-                    pass  # another process holds the lock: wait for it off the loop
-                else:
-                    self._after_direct_commit()
-                    return result
+            if self._direct is not None and not tried:
+                done, result = self._run_direct(work)
+                if done:
+                    return result  # type: ignore[return-value]
+            # Another process holds the write lock: wait for it off the loop.
             shortened = left < BUSY_TIMEOUT_MS / 1000 - _SHORTENED_AFTER_S
             busy_ms = max(1, int(left * 1000)) if shortened else None
             with _storage_errors(self.path):
                 return await self._conn._execute(_unit_of_work, self._conn._conn, work, busy_ms)
+
+    def _run_direct(self, work: Callable[[Executor], Awaitable[T]]) -> tuple[bool, T | None]:
+        """``(True, result)``, or ``(False, None)`` when another process holds
+        the write lock (nothing was written: BEGIN IMMEDIATE failed at once)."""
+        assert self._direct is not None
+        try:
+            result = _unit_of_work(self._direct, work, None)
+        except sqlite3.Error as error:
+            translated = _translate(error, self.path)
+            if isinstance(translated, DatabaseBusy):
+                return False, None
+            if translated is None:
+                raise
+            raise translated from error
+        self._after_direct_commit()
+        return True, result
 
     def _after_direct_commit(self) -> None:
         """Every so many commits on the loop's connection, checkpoint the WAL
