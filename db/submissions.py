@@ -117,19 +117,60 @@ def _group(rows: Sequence[Row]) -> list[StoredSubmission]:
     return result
 
 
-def _insert_splits(submission_id: int, splits: Sequence[StoredSplit]) -> tuple[str, Params]:
+def _insert_splits(submission_id: int, new: NewSubmission) -> tuple[str, Params]:
     """One multi-row INSERT for a submission's splits (one statement for the
-    whole set instead of one per rep; standard SQL, PostgreSQL takes it too)."""
+    whole set instead of one per rep; standard SQL, PostgreSQL takes it too).
+    Each split carries its submission's server, athlete and day for the
+    personal-best index (migration 0005)."""
     rows = []
-    params: dict[str, object] = {"submission_id": submission_id}
-    for n, split in enumerate(splits):
-        rows.append(f"(:submission_id, :rep{n}, :distance{n}, :time{n}, :target{n})")
+    params: dict[str, object] = {
+        "submission_id": submission_id,
+        "guild_id": new.guild_id,
+        "athlete_id": new.athlete_id,
+        "local_date": new.local_date.isoformat(),
+    }
+    for n, split in enumerate(new.splits):
+        rows.append(
+            f"(:submission_id, :rep{n}, :distance{n}, :time{n}, :target{n},"
+            " :guild_id, :athlete_id, :local_date)"
+        )
         params[f"rep{n}"] = split.rep
         params[f"distance{n}"] = metres_text(split.distance_m)
         params[f"time{n}"] = split.time_ms
         params[f"target{n}"] = split.target_ms
-    sql = "INSERT INTO splits (submission_id, rep, distance_m, time_ms, target_ms) VALUES "
+    sql = (
+        "INSERT INTO splits (submission_id, rep, distance_m, time_ms, target_ms,"
+        " guild_id, athlete_id, local_date) VALUES "
+    )
     return sql + ", ".join(rows), params
+
+
+async def _previous_bests(tx: Executor, new: NewSubmission) -> dict[Decimal, int]:
+    """The athlete's fastest time at each of ``new``'s distances on other days:
+    one scalar subquery per distance, each a single probe of the splits_best
+    index (the first entry under server, athlete, distance), however long the
+    athlete's history."""
+    distances = list(dict.fromkeys(metres_text(split.distance_m) for split in new.splits))
+    params: dict[str, object] = {
+        "guild_id": new.guild_id,
+        "athlete_id": new.athlete_id,
+        "local_date": new.local_date.isoformat(),
+    }
+    columns = []
+    for n, metres in enumerate(distances):
+        params[f"distance{n}"] = metres
+        columns.append(
+            f"(SELECT MIN(time_ms) FROM splits WHERE guild_id = :guild_id"
+            f" AND athlete_id = :athlete_id AND distance_m = :distance{n}"
+            f" AND local_date <> :local_date) AS best{n}"
+        )
+    row = await tx.fetch_one("SELECT " + ", ".join(columns), params)
+    assert row is not None
+    return {
+        Decimal(metres): int(row[f"best{n}"])
+        for n, metres in enumerate(distances)
+        if row[f"best{n}"] is not None
+    }
 
 
 class SubmissionQueries:
@@ -139,28 +180,14 @@ class SubmissionQueries:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def _bests(
-        self, ex: Executor, guild_id: int, athlete_id: int, excluding: date | None
-    ) -> dict[Decimal, int]:
-        # Optional filters are added as fixed SQL fragments (never `:x IS NULL`
-        # tricks, which PostgreSQL cannot type), with values still bound.
-        day_filter = " AND s.local_date <> :excluding" if excluding else ""
-        rows = await ex.fetch_all(
-            "SELECT p.distance_m, MIN(p.time_ms) AS best FROM splits p"
-            " JOIN submissions s ON s.id = p.submission_id"
-            " WHERE s.guild_id = :guild_id AND s.athlete_id = :athlete_id"
-            f"{day_filter} GROUP BY p.distance_m",
-            {
-                "guild_id": guild_id,
-                "athlete_id": athlete_id,
-                "excluding": excluding.isoformat() if excluding else None,
-            },
-        )
-        return {Decimal(str(row["distance_m"])): int(row["best"]) for row in rows}
-
     async def bests(self, guild_id: int, athlete_id: int) -> dict[Decimal, int]:
         """The athlete's fastest time per rep distance in this server."""
-        return await self._bests(self._db, guild_id, athlete_id, None)
+        rows = await self._db.fetch_all(
+            "SELECT distance_m, MIN(time_ms) AS best FROM splits"
+            " WHERE guild_id = :guild_id AND athlete_id = :athlete_id GROUP BY distance_m",
+            {"guild_id": guild_id, "athlete_id": athlete_id},
+        )
+        return {Decimal(str(row["distance_m"])): int(row["best"]) for row in rows}
 
     async def save(self, new: NewSubmission, *, now: int, tx: Executor | None = None) -> SaveResult:
         """Store ``new``, replacing the athlete's submission for that day, as one
@@ -182,7 +209,7 @@ class SubmissionQueries:
         }
 
         async def unit(tx: Executor) -> SaveResult:
-            previous = await self._bests(tx, new.guild_id, new.athlete_id, new.local_date)
+            previous = await _previous_bests(tx, new)
             # Clear the day's earlier splits, if any, before the upsert: a
             # stored submission always has splits, so deleting some is how we
             # know this one replaces it (one statement, not a SELECT and a DELETE).
@@ -211,7 +238,7 @@ class SubmissionQueries:
             )
             assert row is not None
             submission_id = int(row["id"])
-            await tx.execute(*_insert_splits(submission_id, new.splits))
+            await tx.execute(*_insert_splits(submission_id, new))
             # Built from what was just written (read back through the same
             # text forms the columns hold) rather than selected again.
             stored = StoredSubmission(

@@ -219,3 +219,64 @@ async def test_pace_history_is_newest_first_and_per_user(database: SQLiteDatabas
     assert [entry.summary for entry in recent] == [f"answer {i}" for i in range(11, 1, -1)]
     assert await history.count(1) == 12
     assert (await history.recent(2))[0].guild_id == 5
+
+
+async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
+
+    migrations = load_migrations()
+    db = await open_database(tmp_path / "seasons.db")
+    try:
+        assert await db.migrate(migrations[:4]) == [1, 2, 3, 4]
+        async with db.transaction() as tx:  # last season, written by the old schema
+            for day, (guild, athlete, times) in enumerate(
+                [(7, 3, (30_500, 31_000)), (7, 3, (30_200, 30_900)), (7, 4, (29_000, 29_500))]
+            ):
+                row = await tx.fetch_one(
+                    "INSERT INTO submissions (guild_id, local_date, athlete_id, athlete_name,"
+                    " total_ms, total_m, created_at, updated_at) VALUES (:g, :d, :a, 'x',"
+                    " 1, '500', 1, 1) RETURNING id",
+                    {"g": guild, "d": f"2025-06-0{day + 1}", "a": athlete},
+                )
+                assert row is not None
+                for rep, time_ms in enumerate(times, start=1):
+                    await tx.execute(
+                        "INSERT INTO splits (submission_id, rep, distance_m, time_ms)"
+                        " VALUES (:s, :r, '250', :t)",
+                        {"s": row["id"], "r": rep, "t": time_ms},
+                    )
+        assert await db.migrate(migrations) == [5]
+
+        owners = await db.fetch_all(
+            "SELECT DISTINCT s.guild_id = p.guild_id AND s.athlete_id = p.athlete_id"
+            " AND s.local_date = p.local_date AS same FROM splits p"
+            " JOIN submissions s ON s.id = p.submission_id"
+        )
+        assert owners == [{"same": 1}]
+        queries = SubmissionQueries(db)
+        assert await queries.bests(7, 3) == {Decimal(250): 30_200}
+        splits = [StoredSplit(1, Decimal(250), 30_100), StoredSplit(2, Decimal(300), 37_470)]
+        saved = await queries.save(
+            NewSubmission(7, date(2026, 11, 28), None, 3, "Ana", None, splits), now=1
+        )
+        # Bests from other days only, and only at this submission's distances.
+        assert saved.previous_bests == {Decimal(250): 30_200}
+        assert await queries.bests(7, 3) == {Decimal(250): 30_100, Decimal(300): 37_470}
+    finally:
+        await db.close()
+
+
+async def test_a_personal_best_is_one_index_probe_not_a_history_scan(
+    database: SQLiteDatabase,
+) -> None:
+    plan = await database.fetch_all(
+        "EXPLAIN QUERY PLAN SELECT (SELECT MIN(time_ms) FROM splits WHERE guild_id = 1"
+        " AND athlete_id = 2 AND distance_m = '250' AND local_date <> '2026-11-28') AS best0"
+    )
+    details = " ".join(str(row["detail"]) for row in plan)
+    assert "COVERING INDEX splits_best" in details, details
