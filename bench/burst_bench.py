@@ -157,8 +157,8 @@ def report(bursts: list[Burst]) -> None:
     for b in bursts:
         print(
             f"N={b.size}: {b.statements / b.size:.1f} SQL statements and"
-            f" {b.db_seconds / b.size * 1000:.0f} ms in database calls per submission"
-            " (mostly waiting for the shared connection);"
+            f" {b.db_seconds / b.size * 1000:.2f} ms in database calls per submission"
+            " (waits for the connection included);"
             f" told 'stored' but no row: {b.ok_not_stored}; duplicates: {b.duplicates};"
             f" reply too late but stored: {b.missed_but_stored}"
         )

@@ -73,10 +73,12 @@ class Database(Executor, Protocol):
         """Run ``work(tx)`` as one write transaction and return its result.
 
         The same all-or-nothing unit of work as :meth:`transaction`, written
-        as a function so a back end may run it where the data is: SQLite runs
-        the whole unit on its connection's thread in one hop instead of one
-        hop per statement. ``work`` may await only ``tx``'s methods (no
-        Discord calls, no sleeps); the query classes' units of work do.
+        as a function so a back end may run it where it is cheapest: SQLite
+        runs the whole unit without suspending, on the event loop's thread
+        when the write lock is free. ``work`` may await only ``tx``'s methods
+        (no Discord calls, no sleeps), touch a bounded number of rows (by key
+        or index, not a scan of history), and must have no effect but through
+        ``tx``: a back end may roll an attempt back and start ``work`` again.
         """
         ...
 

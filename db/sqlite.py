@@ -1,11 +1,14 @@
 """SQLite back end: every SQLite-only mechanism lives here.
 
 WAL journal, foreign keys, busy timeout, migration bookkeeping with
-``PRAGMA user_version`` and the online backup API. One aiosqlite connection is
-shared by the whole bot; an asyncio lock serialises every unit of work on it, so
-one task's rollback can never wipe another task's uncommitted rows (aiosqlite
-issues #7 and #19) and reads never observe another task's open transaction.
-SQLite allows one writer at a time anyway, so the lock costs nothing real.
+``PRAGMA user_version`` and the online backup API. Two connections: one
+aiosqlite connection, whose worker thread does reads, waits for locks and
+checkpoints the WAL, and one plain connection the event loop's thread uses for
+units of work while the write lock is free (see :meth:`SQLiteDatabase.run`).
+An asyncio lock serialises every unit of work and read, so one task's rollback
+can never wipe another task's uncommitted rows (aiosqlite issues #7 and #19)
+and reads never observe another task's open transaction. SQLite allows one
+writer at a time anyway, so the lock costs nothing real.
 
 Faults of the environment (another process holding the write lock, a
 read-only file, a folder that cannot be created, a full disk) leave here as
