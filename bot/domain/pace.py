@@ -107,15 +107,25 @@ def _positive_ratio(
     return ratio
 
 
+def _time_ratio(time_ms: int | float | Fraction) -> tuple[int, int]:
+    return _positive_ratio(time_ms, "time", "`1:02.3`")
+
+
+def _metres_ratio(
+    metres: Decimal | int | float | Fraction, what: str = "distance"
+) -> tuple[int, int]:
+    return _positive_ratio(metres, what, "`400 m`")
+
+
 def pace_per(
     time_ms: int | float | Fraction,
     metres: Decimal | int | float | Fraction,
     per_metres: Decimal | int | float | Fraction,
 ) -> Fraction:
     """Time in exact milliseconds for ``per_metres`` at the pace of ``time_ms`` over ``metres``."""
-    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
-    per_num, per_den = _positive_ratio(per_metres, "pace distance", "`400 m`")
-    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    time_num, time_den = _time_ratio(time_ms)
+    per_num, per_den = _metres_ratio(per_metres, "pace distance")
+    metres_num, metres_den = _metres_ratio(metres)
     # One Fraction, normalised once.
     return Fraction(time_num * per_num * metres_den, time_den * per_den * metres_num)
 
@@ -124,8 +134,8 @@ def speed_kmh(
     time_ms: int | float | Fraction, metres: Decimal | int | float | Fraction
 ) -> Fraction:
     """Exact speed in km/h."""
-    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
-    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    time_num, time_den = _time_ratio(time_ms)
+    metres_num, metres_den = _metres_ratio(metres)
     return Fraction(metres_num * 3600 * time_den, metres_den * time_num)
 
 
@@ -133,8 +143,8 @@ def speed_mph(
     time_ms: int | float | Fraction, metres: Decimal | int | float | Fraction
 ) -> Fraction:
     """Exact speed in miles per hour."""
-    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
-    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    time_num, time_den = _time_ratio(time_ms)
+    metres_num, metres_den = _metres_ratio(metres)
     return Fraction(
         metres_num * 3_600_000 * time_den * _MILE.denominator,
         metres_den * time_num * _MILE.numerator,
@@ -161,9 +171,10 @@ class PaceTable:
     """Everything ``/pace convert`` shows for one effort.
 
     ``per_*_ms`` are exact Fractions of a millisecond (format them with
-    :func:`~bot.domain.times.format_time`). The float speeds are for charts and
-    sorting; for display use :attr:`kmh_text`, :attr:`mph_text` and
-    :attr:`metres_per_second_text`, which round the exact value half up.
+    :func:`~bot.domain.times.format_time`). Speeds are computed when asked:
+    exact (``kmh_exact``), as the nearest float for charts and sorting
+    (``kmh``), or for display (``kmh_text``, rounded half up from the exact
+    value); likewise mph and metres per second.
     """
 
     time_ms: int
@@ -173,9 +184,6 @@ class PaceTable:
     per_400_ms: Fraction
     per_km_ms: Fraction
     per_mile_ms: Fraction
-    kmh: float
-    metres_per_second: float
-    mph: float
 
     @property
     def kmh_exact(self) -> Fraction:
@@ -187,9 +195,21 @@ class PaceTable:
 
     @property
     def metres_per_second_exact(self) -> Fraction:
-        time_num, time_den = _positive_ratio(self.time_ms, "time", "`1:02.3`")
-        metres_num, metres_den = _positive_ratio(self.metres, "distance", "`400 m`")
+        time_num, time_den = _time_ratio(self.time_ms)
+        metres_num, metres_den = _metres_ratio(self.metres)
         return Fraction(metres_num * 1000 * time_den, metres_den * time_num)
+
+    @property
+    def kmh(self) -> float:
+        return float(self.kmh_exact)
+
+    @property
+    def mph(self) -> float:
+        return float(self.mph_exact)
+
+    @property
+    def metres_per_second(self) -> float:
+        return float(self.metres_per_second_exact)
 
     @property
     def kmh_text(self) -> str:
@@ -213,12 +233,11 @@ def convert(time_ms: int, metres: Decimal) -> PaceTable:
     Raises :class:`~bot.domain.errors.InputError` for a non-positive time or
     distance.
     """
-    time_num, time_den = _positive_ratio(time_ms, "time", "`1:02.3`")
-    metres_num, metres_den = _positive_ratio(metres, "distance", "`400 m`")
+    time_num, time_den = _time_ratio(time_ms)
+    metres_num, metres_den = _metres_ratio(metres)
     # Exact ms per metre as an integer ratio; each pace is then one Fraction,
     # normalised once (this runs for every pace answer).
     ms_num, ms_den = time_num * metres_den, time_den * metres_num
-    mile_num, mile_den = _MILE.numerator, _MILE.denominator
     if not isinstance(metres, Decimal):
         metres = _decimal(Fraction(metres_num, metres_den))
     return PaceTable(
@@ -228,11 +247,7 @@ def convert(time_ms: int, metres: Decimal) -> PaceTable:
         per_200_ms=Fraction(ms_num * 200, ms_den),
         per_400_ms=Fraction(ms_num * 400, ms_den),
         per_km_ms=Fraction(ms_num * 1000, ms_den),
-        per_mile_ms=Fraction(ms_num * mile_num, ms_den * mile_den),
-        # Python's int / int is correctly rounded: the nearest float to the exact speed.
-        kmh=(metres_num * 3600 * time_den) / (metres_den * time_num),
-        metres_per_second=(metres_num * 1000 * time_den) / (metres_den * time_num),
-        mph=(metres_num * 3_600_000 * time_den * mile_den) / (metres_den * time_num * mile_num),
+        per_mile_ms=Fraction(ms_num * _MILE.numerator, ms_den * _MILE.denominator),
     )
 
 
