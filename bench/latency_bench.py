@@ -58,6 +58,9 @@ from cogs import _splits_submit
 WARMUP = 50
 LABELS = ("/pace convert", "/splits submit (new)", "/splits submit (resubmit)")
 Replies = dict[str, tuple[str, dict[str, Any]]]
+KINDS = {"baseline": 'baseline ("ok")', "trackside": "trackside", "same": "baseline (same reply)"}
+SERIES = dict(zip(("pace", "new", "resubmit"), LABELS, strict=True))
+Sender = Callable[[int], Awaitable[InteractionRecord]]
 
 
 @dataclass
@@ -106,6 +109,40 @@ async def _series(
     return block
 
 
+def _club_senders(
+    fake: FakeDiscord, club: Club, real: bool
+) -> tuple[dict[str, Sender], dict[str, str]]:
+    """How to send interaction number ``i`` of each series ("pace", "new",
+    "resubmit") to the bot, and the text its reply must contain (a canned
+    baseline reply is Trackside's own). Submissions go to athletes from
+    ``WARMUP`` on: the warm-up uses the first ones."""
+    athletes = club.athletes
+
+    def pace(i: int) -> Awaitable[InteractionRecord]:
+        return fake.slash(athletes[i % len(athletes)], "pace convert", PACE_OPTIONS,
+                          channel=club.general)  # fmt: skip
+
+    def splits(i: int) -> Awaitable[InteractionRecord]:
+        return fake.slash(athletes[i], "splits submit", {"splits": SEED_SPLITS},
+                          channel=club.general)  # fmt: skip
+
+    def measured_splits(i: int) -> Awaitable[InteractionRecord]:
+        return splits(WARMUP + i)
+
+    splits_text = "splits for" if real else "ok"
+    senders = {"warm-up": splits, "pace": pace, "new": measured_splits,
+               "resubmit": measured_splits}  # fmt: skip
+    expect = {"warm-up": splits_text, "pace": "49.96 per 400 m" if real else "ok",
+              "new": splits_text, "resubmit": splits_text}  # fmt: skip
+    return senders, expect
+
+
+async def _warm_up(fake: FakeDiscord, senders: dict[str, Sender], expect: dict[str, str]) -> None:
+    # First-call costs (imports, caches, SQLite page cache) out of the figures.
+    await _series(fake, "warm-up", WARMUP, senders["pace"], expect["pace"], None, None)
+    await _series(fake, "warm-up", WARMUP, senders["warm-up"], expect["warm-up"], None, None)
+
+
 async def _drive(
     fake: FakeDiscord,
     club: Club,
@@ -117,29 +154,11 @@ async def _drive(
     """Warm up, then ``count`` sequential /pace convert, ``count`` /splits
     submit by distinct athletes (each one's first submission of the day), and
     ``count`` resubmissions by the same athletes (the replace path)."""
-    # What each reply must contain (a canned baseline reply is Trackside's own).
-    pace_text = "49.96 per 400 m" if real else "ok"
-    splits_text = "splits for" if real else "ok"
-    athletes = club.athletes
-
-    def pace(i: int) -> Awaitable[InteractionRecord]:
-        return fake.slash(athletes[i % len(athletes)], "pace convert", PACE_OPTIONS,
-                          channel=club.general)  # fmt: skip
-
-    def splits(offset: int) -> Callable[[int], Awaitable[InteractionRecord]]:
-        def send(i: int) -> Awaitable[InteractionRecord]:
-            return fake.slash(athletes[offset + i], "splits submit", {"splits": SEED_SPLITS},
-                              channel=club.general)  # fmt: skip
-
-        return send
-
-    # Warm-up: first-call costs (imports, caches, SQLite page cache) out of the figures.
-    await _series(fake, "warm-up", WARMUP, pace, pace_text, None, None)
-    await _series(fake, "warm-up", WARMUP, splits(0), splits_text, None, None)
+    senders, expect = _club_senders(fake, club, real)
+    await _warm_up(fake, senders, expect)
     return [
-        await _series(fake, LABELS[0], count, pace, pace_text, counter, watch),
-        await _series(fake, LABELS[1], count, splits(WARMUP), splits_text, counter, watch),
-        await _series(fake, LABELS[2], count, splits(WARMUP), splits_text, counter, watch),
+        await _series(fake, label, count, senders[series], expect[series], counter, watch)
+        for series, label in SERIES.items()
     ]
 
 
@@ -206,11 +225,7 @@ async def trackside_phase(
                         profile.disable()
                     watch.restore()
             _check_clean(fake, "trackside")
-            # What the user saw, for the same-size baseline.
-            replies: Replies = {}
-            for itx in reversed(fake.interactions):
-                if itx.reply is not None and itx.name not in replies and itx.reply.embeds:
-                    replies[itx.name] = (itx.reply.content, itx.reply.embeds[0])
+            replies = _captured_replies(fake)  # for the same-size baseline
     return blocks, watch, replies
 
 
@@ -221,9 +236,6 @@ def _check_clean(fake: FakeDiscord, who: str) -> None:
 
 
 # ------------------------------------------------- interleaved, one process per bot
-KINDS = {"baseline": 'baseline ("ok")', "trackside": "trackside", "same": "baseline (same reply)"}
-SERIES = dict(zip(("pace", "new", "resubmit"), LABELS, strict=True))
-Sender = Callable[[int], Awaitable[InteractionRecord]]
 _SCRIPT = str(Path(__file__).resolve())
 
 
@@ -239,42 +251,20 @@ async def _bot_senders(
         club = build_club(fake, WARMUP + count)
         if kind == "trackside":
             folder = stack.enter_context(tempfile.TemporaryDirectory())
-            bot = await stack.enter_async_context(
+            await stack.enter_async_context(
                 running_bot(fake, Path(folder) / "bench.db", clock=ManualClock(CLUB_START))
             )
             await fake.wait_for_commands(None)
             post = await fake.slash(club.coach, "wod post", {"workout": SEED_WORKOUT},
                                     channel=club.workouts)  # fmt: skip
             await post.wait_reply(timeout=10)
-            del bot
         else:
             await stack.enter_async_context(
                 running_baseline(fake, replies if kind == "same" else None)
             )
             await fake.wait_for_commands(None)
-        athletes = club.athletes
-
-        def pace(i: int) -> Awaitable[InteractionRecord]:
-            return fake.slash(athletes[i % len(athletes)], "pace convert", PACE_OPTIONS,
-                              channel=club.general)  # fmt: skip
-
-        def splits(offset: int) -> Sender:
-            def send(i: int) -> Awaitable[InteractionRecord]:
-                return fake.slash(athletes[offset + i], "splits submit",
-                                  {"splits": SEED_SPLITS}, channel=club.general)  # fmt: skip
-
-            return send
-
-        real = kind != "baseline"
-        expect = {
-            "pace": "49.96 per 400 m" if real else "ok",
-            "new": "splits for" if real else "ok",
-            "resubmit": "splits for" if real else "ok",
-        }
-        senders = {"pace": pace, "new": splits(WARMUP), "resubmit": splits(WARMUP)}
-        # Warm-up: first-call costs (imports, caches, SQLite page cache) out of the figures.
-        await _series(fake, "warm-up", WARMUP, pace, expect["pace"], None, None)
-        await _series(fake, "warm-up", WARMUP, splits(0), expect["new"], None, None)
+        senders, expect = _club_senders(fake, club, real=kind != "baseline")
+        await _warm_up(fake, senders, expect)
         yield senders, expect, fake
 
 
