@@ -70,12 +70,15 @@ def run(settings: Settings) -> int:
 async def _db_command(settings: StorageSettings, action: str, target: Path | None) -> str:
     database = await open_database(settings.database_path)
     try:
-        applied = await database.migrate()
-        version = await database.schema_version()
         if action == "backup":
+            # A backup copies the database as it is: it never migrates (or
+            # otherwise changes) the database it copies.
             assert target is not None
+            version = await database.schema_version()
             await database.backup(target)
             return f"backed up {settings.database_path} (schema {version}) to {target}"
+        applied = await database.migrate()
+        version = await database.schema_version()
         done = f"applied {len(applied)} migration(s); " if applied else "up to date; "
         return f"{done}{settings.database_path} is at schema version {version}"
     finally:
@@ -101,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
             return demo_main()
         if args.command == "db":
             storage = load_settings(StorageSettings)
+            if args.action == "backup" and not Path(storage.database_path).exists():
+                # Opening it would create an empty database just to copy it.
+                return _fail(f"there is no database at {storage.database_path} to back up.", 1)
             try:
                 print(asyncio.run(_db_command(storage, args.action, getattr(args, "path", None))))
             except StorageError as error:

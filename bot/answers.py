@@ -20,8 +20,6 @@ from bot.domain.errors import InputError
 from bot.domain.pace import convert, lap_splits, pace_per
 from bot.domain.times import format_time, parse_time, written_decimals
 
-# Discord's embed description limit is 4096; keep a margin for the code fence.
-DESCRIPTION_BUDGET = 3900
 # Short labels keep the prediction table within a phone's code-block width.
 _SHORT_LABELS = {
     Decimal(400): "400",
@@ -45,15 +43,27 @@ RANGE_NOTE = (
 
 
 @dataclass(frozen=True)
+class Field:
+    """A named part of an answer, shown as an embed field."""
+
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
 class Answer:
     kind: str  # "Same pace", "Even splits", "Equivalent performance", "VDOT", "Points", "Age grade"
     headline: str  # one line: message content, notification text and history summary
     title: str
     body: str  # embed description (markdown; tables in code blocks)
     footer: str | None = None
-    # Tables too long for an embed come as a text file: (filename, text).
+    # A file that always goes with the answer: (filename, text).
     attachment: tuple[str, str] | None = None
     notes: list[str] = field(default_factory=list)
+    fields: tuple[Field, ...] = ()
+    # Where the whole answer goes when it does not fit a message (bot.ui's rule).
+    file_name: str = "reply.txt"
 
 
 def _code(lines: list[str]) -> str:
@@ -132,12 +142,6 @@ def pace_laps(time_text: str, distance_text: str, lap_text: str | None = None) -
     if len(splits) > 8:
         totals += ", …"
     effort = _effort(time_ms, distance)
-    body = _code(lines)
-    attachment = None
-    if len(body) > DESCRIPTION_BUDGET:
-        attachment = ("splits.txt", "\n".join([f"Even splits: {effort}", *lines]) + "\n")
-        shown = lines[: 1 + 40]
-        body = _code([*shown, f"… {len(splits) - 40} more in splits.txt"])
     first = splits[0]
     odd_note = None
     if first.distance_m != lap.metres:
@@ -149,9 +153,9 @@ def pace_laps(time_text: str, distance_text: str, lap_text: str | None = None) -
         kind="Even splits",
         headline=f"{effort}: {lap_pace} per {lap.label}; splits {totals}",
         title=f"Even splits: {effort}",
-        body=body,
+        body=_code(lines),
         footer=odd_note,
-        attachment=attachment,
+        file_name="splits.txt",  # a marathon in 250 m laps does not fit a message
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 from typing import Any
 
 import discord
@@ -17,6 +18,7 @@ import yarl
 from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
+from bot.components import ComponentRouter
 from bot.config import Settings
 from bot.errors import ErrorReportingTree
 from db import AppState, Database
@@ -86,6 +88,11 @@ class Trackside(commands.Bot):
         self.settings = settings
         self.db = database
         self.clock: Clock = clock or SystemClock()
+        # Changes at every start: confirm buttons carry it, so one opened
+        # before a restart is recognised as expired (bot.components).
+        self.boot_id = secrets.token_hex(4)
+        # Every button and form arrives here, routed by its custom id.
+        self.router = ComponentRouter()
 
     async def setup_hook(self) -> None:
         applied = await self.db.migrate()
@@ -136,6 +143,9 @@ class Trackside(commands.Bot):
         if isinstance(exception, commands.CommandNotFound | commands.NotOwner):
             return
         log.error("text command %s failed", context.command, exc_info=exception)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.router.dispatch(self, interaction)
 
     async def on_ready(self) -> None:
         assert self.user is not None

@@ -79,6 +79,17 @@ _RULES: list[_Rule] = [
     (UserError, lambda e: e.message, True),  # type: ignore[attr-defined]
     (NotAllowed, lambda e: e.message, False),  # type: ignore[attr-defined]
     (
+        # An option value discord.py could not turn into what the command
+        # takes (a channel or role it cannot resolve, say): only a modified
+        # client sends one, but the answer is still a clear refusal.
+        app_commands.TransformerError,
+        lambda e: (
+            "I can't use that value for one of the options here; pick one of the values "
+            "Discord offers."
+        ),
+        True,
+    ),
+    (
         app_commands.NoPrivateMessage,
         lambda e: "This command works in a server, not in DMs.",
         False,
@@ -188,14 +199,5 @@ class ErrorReportingTree(app_commands.CommandTree):
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await report_error(interaction, error)
-
-
-class ReportingView(discord.ui.View):
-    """Base view whose errors take the same path as command errors."""
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
     ) -> None:
         await report_error(interaction, error)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
-from bot.answers import DESCRIPTION_BUDGET, Answer
+from bot.answers import Answer
 from bot.domain.distance import format_distance
 from bot.domain.pace import pace_per
 from bot.domain.splits import SplitAnalysis
@@ -101,8 +101,9 @@ def submission_answer(outcome: Outcome, athlete: str) -> Answer:
         kind="Splits",
         headline=headline,
         title=title,
-        body="\n".join(lines)[:4096],
+        body="\n".join(lines),
         footer=footer,
+        file_name="splits.txt",
     )
 
 
@@ -124,13 +125,6 @@ def board_answer(day: date, title: str | None, submissions: Sequence[StoredSubmi
         )
     heading = f"Board for {short_date(day)}" + (f": {inline_text(title)}" if title else "")
     body = "```\n" + "\n".join(lines) + "\n```"
-    attachment = None
-    if len(body) > DESCRIPTION_BUDGET:
-        # board.txt is plain text: the title as typed, not escaped.
-        plain = f"Board for {short_date(day)}" + (f": {title}" if title else "")
-        attachment = ("board.txt", plain + "\n\n" + "\n".join(lines) + "\n")
-        shown = lines[:41]
-        body = "```\n" + "\n".join(shown) + f"\n… {len(rows) - 40} more in board.txt\n```"
     leader = inline_text(rows[0][0].athlete_name)
     return Answer(
         kind="Board",
@@ -141,7 +135,7 @@ def board_answer(day: date, title: str | None, submissions: Sequence[StoredSubmi
         title=heading,
         body=body,
         footer="Ranked by overall pace: total time ÷ total distance, per 400 m.",
-        attachment=attachment,
+        file_name="board.txt",
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from bot.clock import epoch_ms
 from bot.domain.dates import local_today, parse_date
+from bot.domain.limits import ATHLETE_NOTE, SPLITS_TEXT, check_split_date
 from bot.domain.splits import MatchedSplit, SplitAnalysis, analyse, match_splits, parse_splits
 from bot.domain.workout import workout_from_json
 from db.base import Database, Executor
@@ -73,16 +74,19 @@ async def submit(
 
     The day is ``day`` (the form, opened for a workout's date) or ``date_text``
     read looking back from the server's today (``/splits submit date:``;
-    blank is today). Raises ``InputError`` with nothing stored when the date
-    or the splits do not read.
+    blank is today). Raises ``InputError`` with nothing stored when the text
+    or note is over its limit, the day is in the future, or the date or the
+    splits do not read.
     """
 
+    SPLITS_TEXT.check(text)
+    ATHLETE_NOTE.check(note)
+
     async def unit(tx: Executor) -> Outcome:
-        chosen = day
-        if chosen is None:
-            settings = await GuildSettingsQueries(db).get(guild_id, tx=tx)
-            today = local_today(now, settings.timezone)
-            chosen = parse_date(date_text or "today", today, direction="back")
+        settings = await GuildSettingsQueries(db).get(guild_id, tx=tx)
+        today = local_today(now, settings.timezone)
+        chosen = day or parse_date(date_text or "today", today, direction="back")
+        check_split_date(chosen, today)
         workout = await WorkoutQueries(db).get(guild_id, chosen, tx=tx)
         matched = match_to_workout(text, workout)
         return await _record(

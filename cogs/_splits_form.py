@@ -1,35 +1,58 @@
-"""The **Submit splits** button under a workout post and the form it opens."""
+"""The **Submit splits** button under a workout post and the form it opens.
+
+Both are routed by custom id (:mod:`bot.components`), not by objects kept in
+memory, so a post's button and a form opened before a restart still work
+after it. The workout id in the custom id is untrusted: it must be in range,
+name a workout of this server, and one this person can see (posted, or any
+for a coach); anything else is a refusal that reveals nothing of the workout.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.errors import UserError, report_error
+from bot.components import ForgedId, row_id, submitted_values
+from bot.errors import UserError
+from bot.permissions import is_coach, require_guild
 from cogs._splits_submit import submit_and_reply
-from cogs._wod_text import modal_placeholder
+from cogs._wod_text import modal_placeholder, parsed_of
+from db.guild_settings import GuildSettingsQueries
 from db.workouts import StoredWorkout, WorkoutQueries
 
 if TYPE_CHECKING:
     from bot.core import Trackside
 
 BUTTON_ID = "trackside:splits:{workout_id}"
-BUTTON_TEMPLATE = r"trackside:splits:(?P<workout_id>[0-9]+)"
+BUTTON_PATTERN = r"trackside:splits:(?P<workout_id>[0-9]{1,20})"
+FORM_ID = "trackside:splitsform:{workout_id}"
+FORM_PATTERN = r"trackside:splitsform:(?P<workout_id>[0-9]{1,20})"
 
 FIELD_SPLITS = "splits"
 FIELD_NOTE = "note"
 
 
-FORM_ID = "trackside:splitsform:{workout_id}"
-FORM_PATTERN = re.compile(r"trackside:splitsform:(?P<workout_id>[0-9]+)")
+def post_view(workout: StoredWorkout) -> discord.ui.View | None:
+    """The post's **Submit splits** button; none for a rest day (nothing to
+    submit). Stopped before sending: clicks are routed by custom id."""
+    if not parsed_of(workout).reps:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Button(
+            label="Submit splits",
+            style=discord.ButtonStyle.primary,
+            custom_id=BUTTON_ID.format(workout_id=workout.id),
+        )
+    )
+    view.stop()
+    return view
 
 
 def splits_form(workout: StoredWorkout) -> discord.ui.Modal:
-    """The form the button opens. Its submission is handled by
-    :func:`handle_form_submit` from its custom id alone, not by an object kept
-    in memory, so a form opened before a restart still submits after it."""
+    """The form the button opens; its submission arrives at :func:`form_submitted`."""
     day = workout.local_date
     form = discord.ui.Modal(
         title=f"Splits for {day:%a} {day.day} {day:%b}"[:45],
@@ -53,78 +76,49 @@ def splits_form(workout: StoredWorkout) -> discord.ui.Modal:
             custom_id=FIELD_NOTE,
         )
     )
+    form.stop()  # routed by custom id, not kept in memory
     return form
 
 
-def _submitted_values(components: list[dict[str, Any]]) -> dict[str, str]:
-    """custom_id → value of every text input, however Discord nests them
-    (action rows, or labels around inputs)."""
-    values: dict[str, str] = {}
-    for component in components:
-        if "custom_id" in component and "value" in component:
-            values[component["custom_id"]] = component["value"]
-        nested = component.get("components") or []
-        if component.get("component"):
-            nested = [*nested, component["component"]]
-        values.update(_submitted_values(nested))
-    return values
+async def workout_to_submit_to(
+    bot: Trackside, interaction: discord.Interaction, workout_id_text: str
+) -> StoredWorkout:
+    """The workout a button or form names, if this person may submit to it here."""
+    guild_id = require_guild(interaction)
+    workout = await WorkoutQueries(bot.db).by_id(row_id(workout_id_text))
+    if workout is None:
+        raise UserError("This workout has been deleted, so there is nothing to submit to.")
+    if workout.guild_id != guild_id:
+        raise ForgedId("That workout isn't one of this server's, so nothing was stored.")
+    if not workout.public:
+        settings = await GuildSettingsQueries(bot.db).get(guild_id)
+        if not is_coach(interaction, settings):
+            raise ForgedId("That workout isn't posted yet, so there is nothing to submit to.")
+    return workout
 
 
-async def handle_form_submit(bot: Trackside, interaction: discord.Interaction) -> bool:
-    """Answer a submitted splits form; False if the interaction is not one."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-    match = FORM_PATTERN.fullmatch(str(data.get("custom_id", "")))
-    if interaction.type is not discord.InteractionType.modal_submit or match is None:
-        return False
-    try:
-        workout = await WorkoutQueries(bot.db).by_id(int(match["workout_id"]))
-        if workout is None:
-            raise UserError("This workout has been deleted, so there is nothing to submit to.")
-        values = _submitted_values(data.get("components", []))
-        # The same path as /splits submit, for the day the form was opened for.
-        await submit_and_reply(
-            bot,
-            interaction,
-            day=workout.local_date,
-            text=values.get(FIELD_SPLITS, ""),
-            note=values.get(FIELD_NOTE),
-        )
-    except Exception as error:  # one error path for every interaction
-        await report_error(interaction, error)
-    return True
+async def button_clicked(
+    bot: Trackside, interaction: discord.Interaction, match: re.Match[str]
+) -> None:
+    workout = await workout_to_submit_to(bot, interaction, match["workout_id"])
+    await interaction.response.send_modal(splits_form(workout))
 
 
-class SubmitSplitsButton(discord.ui.DynamicItem[discord.ui.Button], template=BUTTON_TEMPLATE):
-    """Survives restarts: its custom_id carries the workout id, and the bot
-    registers the class in ``setup_hook`` (``add_dynamic_items``)."""
+async def form_submitted(
+    bot: Trackside, interaction: discord.Interaction, match: re.Match[str]
+) -> None:
+    workout = await workout_to_submit_to(bot, interaction, match["workout_id"])
+    values = submitted_values((interaction.data or {}).get("components", []))  # type: ignore[arg-type]
+    # The same path as /splits submit, for the day the form was opened for.
+    await submit_and_reply(
+        bot,
+        interaction,
+        day=workout.local_date,
+        text=values.get(FIELD_SPLITS, ""),
+        note=values.get(FIELD_NOTE),
+    )
 
-    def __init__(self, workout_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Submit splits",
-                style=discord.ButtonStyle.primary,
-                custom_id=BUTTON_ID.format(workout_id=workout_id),
-            )
-        )
-        self.workout_id = workout_id
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Button,
-        match: re.Match[str],
-    ) -> SubmitSplitsButton:
-        return cls(int(match["workout_id"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        try:
-            bot: Trackside = interaction.client
-            workout = await WorkoutQueries(bot.db).by_id(self.workout_id)
-            if workout is None:
-                raise UserError("This workout has been deleted, so there is nothing to submit to.")
-            form = splits_form(workout)
-            await interaction.response.send_modal(form)
-            form.stop()  # its submission is routed by custom id (handle_form_submit)
-        except Exception as error:  # one error path for every interaction
-            await report_error(interaction, error)
+def register(bot: Trackside) -> None:
+    bot.router.add(BUTTON_PATTERN, button_clicked)
+    bot.router.add(FORM_PATTERN, form_submitted, modal=True)

@@ -5,6 +5,12 @@ Shared by ``/wod post`` (post or edit now) and the scheduler (post when due).
 Exactly once: a workout is claimed in the database before its message is sent,
 and the message id is stored right after; a claim left by a crash in between
 is reconciled against the channel's recent messages before posting again.
+
+The message always ends up showing the stored workout: whoever sent or edited
+it records the revision it rendered, then compares it with the stored one and
+edits again until they agree (two coaches saving while a post is on its way:
+the last write wins and its message shows it); a workout deleted while its
+message was on its way has that message deleted.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.clock import epoch_ms
-from cogs._splits_form import BUTTON_ID, SubmitSplitsButton
-from cogs._wod_text import long_date, parsed_of, workout_content, workout_embed
+from cogs._splits_form import BUTTON_ID, post_view
+from cogs._wod_text import long_date, render_workout, workout_content
 from db.workouts import StoredWorkout, WorkoutQueries
 
 if TYPE_CHECKING:
@@ -25,18 +31,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ALREADY_POSTING = "it is already being posted"
 # A claim older than this is a crash between "send" and "store the id".
 CLAIM_TIMEOUT = timedelta(minutes=2)
 # How far back to look for our own message when reconciling a stale claim.
 RECONCILE_HISTORY = 50
-
-
-def post_view(workout: StoredWorkout) -> discord.ui.View | None:
-    if not parsed_of(workout).reps:
-        return None  # a rest day has nothing to submit
-    view = discord.ui.View(timeout=None)
-    view.add_item(SubmitSplitsButton(workout.id))
-    return view
 
 
 def _failure_text(error: discord.HTTPException, channel_id: int) -> str:
@@ -71,15 +70,17 @@ class WorkoutPoster:
         if not await self.workouts.claim(
             workout, now=self._now(), stale_claim_before=self._stale_before()
         ):
-            return False, "it is already being posted"
+            return False, ALREADY_POSTING
         channel = self.bot.get_partial_messageable(channel_id, guild_id=workout.guild_id)
         try:
             existing = None
             if workout.post_claimed_at is not None:  # a crash mid-post: did it go out?
                 existing = await self._find_our_post(channel, workout)
+            rendered = render_workout(workout)
             message = existing or await channel.send(
-                content=workout_content(workout),
-                embed=workout_embed(workout),
+                content=rendered.content,
+                embeds=rendered.embeds,
+                files=rendered.discord_files(),
                 view=post_view(workout),  # type: ignore[arg-type]
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -107,20 +108,40 @@ class WorkoutPoster:
             )
             await self._tell_author(workout, reason)
             return False, reason
-        await self.workouts.mark_posted(
-            workout.id, channel_id=channel_id, message_id=message.id, now=self._now()
+        current = await self.workouts.mark_posted(
+            workout.id,
+            channel_id=channel_id,
+            message_id=message.id,
+            revision=workout.revision,
+            now=self._now(),
         )
         log.info("posted workout %s in channel %s", workout.id, channel_id)
+        if current is None:  # deleted while its message was on its way
+            await self._delete(channel, message.id, workout.id)
+            return False, "it was deleted meanwhile"
+        await self._settle(current, workout.revision)
         return True, f"posted in <#{channel_id}>"
 
     async def refresh(self, workout: StoredWorkout) -> bool:
-        """Edit the posted message to show ``workout``; False if it is gone."""
+        """Edit the posted message to show the stored workout (``workout`` or
+        newer); False if the message is gone."""
+        assert workout.channel_id is not None and workout.message_id is not None
+        if not await self._edit(workout):
+            return False
+        current = await self.workouts.mark_shown(workout.id, revision=workout.revision)
+        if current is not None:
+            await self._settle(current, workout.revision)
+        return True
+
+    async def _edit(self, workout: StoredWorkout) -> bool:
         assert workout.channel_id is not None and workout.message_id is not None
         channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
+        rendered = render_workout(workout)
         try:
             await channel.get_partial_message(workout.message_id).edit(
-                content=workout_content(workout),
-                embed=workout_embed(workout),
+                content=rendered.content,
+                embeds=rendered.embeds,
+                attachments=rendered.discord_files(),
                 view=post_view(workout),
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -128,6 +149,28 @@ class WorkoutPoster:
             await self.workouts.forget_message(workout.id)
             return False
         return True
+
+    async def _settle(self, current: StoredWorkout, shown: int) -> None:
+        """Our message shows revision ``shown``; ``current`` is the row as
+        stored after we recorded that. Edit until the two agree: another
+        coach's save may have landed while our send or edit was in flight,
+        and theirs may have reached Discord before ours."""
+        while current.revision != shown and current.message_id is not None:
+            if not await self._edit(current):
+                return
+            shown = current.revision
+            latest = await self.workouts.mark_shown(current.id, revision=shown)
+            if latest is None:
+                return
+            current = latest
+
+    async def _delete(
+        self, channel: discord.PartialMessageable, message_id: int, workout_id: int
+    ) -> None:
+        try:
+            await channel.get_partial_message(message_id).delete()
+        except discord.HTTPException as error:
+            log.info("could not delete the post of deleted workout %s: %s", workout_id, error)
 
     async def remove(self, workout: StoredWorkout) -> None:
         if workout.channel_id is None or workout.message_id is None:

@@ -1,14 +1,17 @@
-"""What a workout-of-the-day post says: content line, embed, form placeholder."""
+"""What a workout-of-the-day post says: content line, the answer it renders
+from (so the overflow rule of :mod:`bot.ui` applies to posts too), the form's
+placeholder."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import discord
-
-from bot.domain.workout import Workout, short_summary, summarise, workout_from_json
-from bot.ui import inline_text, literal_text
+from bot.answers import Answer, Field
+from bot.domain.workout import Workout, parsed_summary, short_summary, workout_from_json
+from bot.ui import Rendered, inline_text, literal_text, render
 from db.workouts import StoredWorkout
+
+POST_FOOTER = "Press Submit splits, or use /splits submit, after the workout."
 
 
 def long_date(day: date) -> str:
@@ -24,31 +27,36 @@ def workout_content(workout: StoredWorkout) -> str:
     return f"Workout of the day, {long_date(workout.local_date)}{title}"
 
 
-def workout_embed(workout: StoredWorkout, *, status: str | None = None) -> discord.Embed:
+def workout_answer(workout: StoredWorkout, *, status: str | None = None) -> Answer:
     parsed = parsed_of(workout)
-    embed = discord.Embed(
-        title=(inline_text(workout.title) if workout.title else "Workout of the day")[:256],
-        # What the coach typed, shown as typed (escaped), never as markup that
-        # could swallow the fields below or restyle the post.
-        description=literal_text(workout.text)[:4096],
-        colour=discord.Colour.green(),
-    )
-    embed.add_field(name="Date", value=long_date(workout.local_date), inline=True)
-    embed.add_field(
-        name="Parsed",
-        value=summarise(parsed)[:1024] if parsed.reps else "no structured reps",
-        inline=False,
-    )
+    fields = [
+        Field("Date", long_date(workout.local_date), inline=True),
+        Field("Parsed", parsed_summary(parsed)),
+    ]
+    # What the coach typed, shown as typed (escaped), never as markup that
+    # could swallow the fields below or restyle the post.
     recovery = workout.recovery or parsed.recovery
     if recovery:
-        embed.add_field(name="Recovery", value=literal_text(recovery)[:1024], inline=False)
+        fields.append(Field("Recovery", literal_text(recovery)))
     if workout.notes:
-        embed.add_field(name="Notes", value=literal_text(workout.notes)[:1024], inline=False)
+        fields.append(Field("Notes", literal_text(workout.notes)))
     if status:
-        embed.add_field(name="Status", value=status[:1024], inline=False)
-    if parsed.reps:
-        embed.set_footer(text="Press Submit splits, or use /splits submit, after the workout.")
-    return embed
+        fields.append(Field("Status", status))
+    return Answer(
+        kind="Workout",
+        headline=workout_content(workout),
+        title=inline_text(workout.title) if workout.title else "Workout of the day",
+        body=literal_text(workout.text),
+        footer=POST_FOOTER if parsed.reps else None,
+        fields=tuple(fields),
+        file_name="workout.txt",
+    )
+
+
+def render_workout(workout: StoredWorkout, *, status: str | None = None) -> Rendered:
+    """The post (or a /wod reply) for ``workout``: within Discord's limits,
+    with ``workout.txt`` attached when the coach's text does not fit."""
+    return render([workout_answer(workout, status=status)])
 
 
 def modal_placeholder(workout: StoredWorkout) -> str:

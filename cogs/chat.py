@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import discord
@@ -27,9 +28,9 @@ from bot.domain.questions import Question, parse_question
 from bot.domain.times import format_time
 from bot.split_answers import rep_table, short_date, summary_lines
 from bot.submissions import analysis_of
-from bot.ui import answer_content, answer_embed, inline_text
+from bot.ui import inline_text, render
 from cogs._server import server_today
-from cogs._wod_text import long_date, workout_embed
+from cogs._wod_text import long_date, workout_answer
 from db import PaceHistory
 from db.submissions import SubmissionQueries
 from db.workouts import WorkoutQueries
@@ -40,7 +41,6 @@ log = logging.getLogger(__name__)
 # a "slow down", the rest are ignored until the window passes.
 QUESTIONS_PER_WINDOW = 5
 WINDOW_SECONDS = 60.0
-MAX_EMBEDS = 10
 
 
 class Chat(commands.Cog):
@@ -80,19 +80,23 @@ class Chat(commands.Cog):
             return
         self._told_to_slow_down.discard(message.author.id)
         try:
-            content, embeds = await self.answer(message)
+            content, answers = await self.answer(message)
         except Exception:
             log.exception("chat answer failed for message %s", message.id)
-            content, embeds = "Something went wrong on my side; please try again.", []
-        await self._reply(message, content, embeds)
+            content, answers = "Something went wrong on my side; please try again.", []
+        await self._reply(message, content, answers)
 
     async def _reply(
-        self, message: discord.Message, content: str, embeds: Sequence[discord.Embed]
+        self, message: discord.Message, content: str, answers: Sequence[Answer]
     ) -> None:
+        # One message, however many servers' answers it carries: the overflow
+        # rule of bot.ui keeps it within Discord's limits (the rest as a file).
+        rendered = render(answers, content=content)
         try:
             await message.reply(
-                content,
-                embeds=list(embeds)[:MAX_EMBEDS],
+                rendered.content,
+                embeds=rendered.embeds,
+                files=rendered.discord_files(),
                 mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -100,25 +104,23 @@ class Chat(commands.Cog):
             log.warning("could not answer message %s: %s", message.id, error)
 
     # -- answers -----------------------------------------------------------------
-    async def answer(self, message: discord.Message) -> tuple[str, list[discord.Embed]]:
+    async def answer(self, message: discord.Message) -> tuple[str, list[Answer]]:
         question = parse_question(message.content)
         if question.intent in PACE_INTENTS:
             return await self._pace(message, question)
         if question.intent in {"workout", "log", "best"}:
             return await self._team(message, question)
         answer = help_answer(unknown=question.intent == "unknown")
-        return answer_content(answer), [answer_embed(answer)]
+        return answer.headline, [answer]
 
-    async def _pace(
-        self, message: discord.Message, question: Question
-    ) -> tuple[str, list[discord.Embed]]:
+    async def _pace(self, message: discord.Message, question: Question) -> tuple[str, list[Answer]]:
         try:
             answer = pace_answer(question)
         except InputError as error:  # understood, but a value is out of range
             return f"{error.message} For example {error.example}.", []
         if answer is None:
             answer = missing_answer(question)
-            return answer_content(answer), [answer_embed(answer)]
+            return answer.headline, [answer]
         await self.history.record(
             user_id=message.author.id,
             guild_id=message.guild.id if message.guild else None,
@@ -127,7 +129,7 @@ class Chat(commands.Cog):
             summary=answer.headline,
             created_at=epoch_ms(self.bot.clock.now()),
         )
-        return answer_content(answer), [answer_embed(answer)]
+        return answer.headline, [answer]
 
     async def _guilds_for(self, message: discord.Message) -> list[discord.Guild]:
         if message.guild is not None:
@@ -145,9 +147,7 @@ class Chat(commands.Cog):
             shared.append(guild)
         return shared
 
-    async def _team(
-        self, message: discord.Message, question: Question
-    ) -> tuple[str, list[discord.Embed]]:
+    async def _team(self, message: discord.Message, question: Question) -> tuple[str, list[Answer]]:
         guilds = await self._guilds_for(message)
         if not guilds:
             return (
@@ -157,36 +157,35 @@ class Chat(commands.Cog):
             )
         labelled = len(guilds) > 1
         lines: list[str] = []
-        embeds: list[discord.Embed] = []
+        found: list[Answer] = []
         for guild in guilds:
             _, today = await server_today(self.bot, guild.id)
             try:
                 day = parse_date(question.date_text or "today", today, direction="back")
             except InputError as error:
                 return f"{error.message} For example {error.example}.", []
-            prefix = f"{guild.name}: " if labelled else ""
+            # A server's name is user text like any other: shown as typed.
+            prefix = f"{inline_text(guild.name)}: " if labelled else ""
             if question.intent == "workout":
-                line, embed = await self._workout(guild.id, day)
+                line, answer = await self._workout(guild.id, day)
             elif question.intent == "log":
-                line, embed = await self._log(guild.id, day, message.author.id)
+                line, answer = await self._log(guild.id, day, message.author.id)
             else:
-                line, embed = await self._best(guild.id, message.author.id, question)
+                line, answer = await self._best(guild.id, message.author.id, question)
             lines.append(prefix + line)
-            if embed is not None:
+            if answer is not None:
                 if labelled:
-                    embed.title = f"{guild.name}: {embed.title}"[:256]
-                embeds.append(embed)
-        return "\n".join(lines)[:2000], embeds
+                    answer = replace(answer, title=f"{inline_text(guild.name)}: {answer.title}")
+                found.append(answer)
+        return "\n".join(lines), found
 
-    async def _workout(self, guild_id: int, day: date) -> tuple[str, discord.Embed | None]:
+    async def _workout(self, guild_id: int, day: date) -> tuple[str, Answer | None]:
         workout = await self.workouts.get(guild_id, day)
         if workout is None or not workout.public:
             return f"No workout posted for {long_date(day)}.", None
-        return f"Workout for {long_date(day)}", workout_embed(workout)
+        return f"Workout for {long_date(day)}", workout_answer(workout)
 
-    async def _log(
-        self, guild_id: int, day: date, athlete_id: int
-    ) -> tuple[str, discord.Embed | None]:
+    async def _log(self, guild_id: int, day: date, athlete_id: int) -> tuple[str, Answer | None]:
         submission = await self.submissions.get(guild_id, day, athlete_id)
         if submission is None:
             return f"You logged no splits for {long_date(day)}.", None
@@ -197,12 +196,13 @@ class Chat(commands.Cog):
             title=f"Your splits for {short_date(day)}"
             + (f", {inline_text(submission.workout_title)}" if submission.workout_title else ""),
             body="\n".join(["```", *rep_table(analysis), "```", *summary_lines(analysis)]),
+            file_name="splits.txt",
         )
-        return answer.headline, answer_embed(answer)
+        return answer.headline, answer
 
     async def _best(
         self, guild_id: int, athlete_id: int, question: Question
-    ) -> tuple[str, discord.Embed | None]:
+    ) -> tuple[str, Answer | None]:
         bests = await self.submissions.bests(guild_id, athlete_id)
         if question.distance_text:
             metres = parse_distance(question.distance_text).metres

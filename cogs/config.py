@@ -7,12 +7,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answers import Answer, Field
 from bot.clock import epoch_ms
 from bot.core import Trackside
 from bot.domain.dates import canonical_timezone, local_today, parse_post_time, timezone_names
 from bot.domain.errors import InputError
 from bot.permissions import require_guild, require_manage_guild
-from bot.ui import inline_text
+from bot.ui import inline_text, send_answer
 from cogs._server import server_today
 from cogs._wod_text import long_date
 from db.guild_settings import GuildSettings, GuildSettingsQueries
@@ -21,27 +22,33 @@ from db.workouts import WorkoutQueries
 NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
 
 
-def _settings_embed(settings: GuildSettings, failures: list[str]) -> discord.Embed:
-    embed = discord.Embed(title="Trackside settings", colour=discord.Colour.blurple())
-    embed.add_field(
-        name="Workout channel",
-        value=f"<#{settings.channel_id}>"
-        if settings.channel_id
-        else "not set: the channel where /wod post is used",
-        inline=False,
-    )
-    embed.add_field(name="Post time", value=settings.post_time, inline=True)
-    embed.add_field(name="Timezone", value=settings.timezone, inline=True)
-    embed.add_field(
-        name="Coach role",
-        value=f"<@&{settings.coach_role_id}>"
-        if settings.coach_role_id
-        else "not set: members with Manage Server",
-        inline=False,
-    )
+def _settings_answer(settings: GuildSettings, failures: list[str]) -> Answer:
+    fields = [
+        Field(
+            "Workout channel",
+            f"<#{settings.channel_id}>"
+            if settings.channel_id
+            else "not set: the channel where /wod post is used",
+        ),
+        Field("Post time", settings.post_time, inline=True),
+        Field("Timezone", settings.timezone, inline=True),
+        Field(
+            "Coach role",
+            f"<@&{settings.coach_role_id}>"
+            if settings.coach_role_id
+            else "not set: members with Manage Server",
+        ),
+    ]
     if failures:
-        embed.add_field(name="⚠️ Posts that failed", value="\n".join(failures)[:1024], inline=False)
-    return embed
+        fields.append(Field("⚠️ Posts that failed", "\n".join(failures)))
+    return Answer(
+        kind="Settings",
+        headline="Trackside settings",
+        title="Trackside settings",
+        body="",
+        fields=tuple(fields),
+        file_name="settings.txt",
+    )
 
 
 @app_commands.allowed_installs(guilds=True, users=False)
@@ -73,9 +80,16 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
         extras={"example": "`/config channel channel:#workouts`"},
     )
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        # A modified client can name any channel; discord.py files it under
+        # this server whatever it is, so only the server's own list can tell.
         guild = interaction.guild
-        resolved = guild.get_channel(channel.id) if guild else None
-        if guild is not None and guild.me is not None and resolved is not None:
+        resolved = guild.get_channel(channel.id) if guild is not None else None
+        if guild is None or resolved is None:
+            raise InputError(
+                "That channel isn't in this server; pick one of this server's text channels.",
+                "`/config channel channel:#workouts`",
+            )
+        if guild.me is not None:
             allowed = resolved.permissions_for(guild.me)
             missing = [name for name in NEEDED_TO_POST if not getattr(allowed, name)]
             if missing:
@@ -140,6 +154,11 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
         extras={"example": "`/config coach-role role:@Coach`"},
     )
     async def coach_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        if interaction.guild is None or interaction.guild.get_role(role.id) is None:
+            raise InputError(
+                "That role isn't in this server; pick one of this server's roles.",
+                "`/config coach-role role:@Coach`",
+            )
         await self._update(interaction, coach_role_id=role.id)
         await self._reply(
             interaction,
@@ -157,9 +176,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
             f"{long_date(w.local_date)}: {w.post_error}"
             for w in await self.workouts.failed(guild_id, since=today)
         ]
-        await interaction.response.send_message(
-            "Trackside settings", embed=_settings_embed(settings, failures), ephemeral=True
-        )
+        await send_answer(interaction, _settings_answer(settings, failures), ephemeral=True)
 
 
 async def setup(bot: Trackside) -> None:

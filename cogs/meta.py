@@ -6,7 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answers import Answer
 from bot.core import Trackside
+from bot.ui import send_answer
 
 
 def command_examples(tree: app_commands.CommandTree) -> list[tuple[str, str, str]]:
@@ -36,17 +38,15 @@ class Meta(commands.Cog):
             f"**/{name}**: {description}\n{example}"
             for name, description, example in command_examples(self.bot.tree)
         ]
-        embed = discord.Embed(
+        answer = Answer(
+            kind="Help",
+            headline="Trackside: pace maths for runners",
             title="Trackside: commands",
-            description="\n".join(lines)[:4096],
-            colour=discord.Colour.blurple(),
+            body="\n".join(lines),
+            footer="Times: 37.47, 1:02.3, 3:56.13, 2h05m30s · Distances: 300m, 1.5k, mile, half",
+            file_name="help.txt",
         )
-        embed.set_footer(
-            text="Times: 37.47, 1:02.3, 3:56.13, 2h05m30s · Distances: 300m, 1.5k, mile, half"
-        )
-        await interaction.response.send_message(
-            "Trackside: pace maths for runners", embed=embed, ephemeral=True
-        )
+        await send_answer(interaction, answer, ephemeral=True)
 
     @commands.command(name="sync", hidden=True)
     @commands.is_owner()

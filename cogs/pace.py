@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import answers
+from bot.answers import Answer
 from bot.clock import epoch_ms
 from bot.core import Trackside
 from bot.domain import scoring
@@ -206,14 +207,14 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
             f"→ {entry.summary}"
             for entry in entries
         ]
-        embed = discord.Embed(
+        answer = Answer(
+            kind="Same pace",
+            headline=f"Your last {len(entries)} pace answers",
             title="Your last pace answers",
-            description="\n".join(lines)[:4096],
-            colour=discord.Colour.blue(),
+            body="\n".join(lines),
+            file_name="pace-history.txt",
         )
-        await interaction.response.send_message(
-            f"Your last {len(entries)} pace answers", embed=embed, ephemeral=True
-        )
+        await send_answer(interaction, answer, ephemeral=True)
 
 
 async def setup(bot: Trackside) -> None:

@@ -14,23 +14,25 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.answers import Answer, Field
 from bot.charts import ProgressPoint, RepBar, progress_chart, rep_chart
+from bot.components import ForgedId, confirm_view
 from bot.core import Trackside
+from bot.domain import limits
 from bot.domain.dates import parse_date
 from bot.domain.distance import format_distance
 from bot.domain.errors import InputError
 from bot.domain.pace import pace_per
 from bot.domain.times import format_time
-from bot.errors import NotAllowed, ReportingView, UserError
+from bot.errors import NotAllowed, UserError
 from bot.export import ExportRow, export_csv, export_filename
 from bot.permissions import is_coach, require_guild
 from bot.split_answers import board_answer, history_lines, short_date
 from bot.submissions import analysis_of
 from bot.ui import inline_text, send_answer
 from cogs._server import server_context
-from cogs._splits_form import handle_form_submit
 from cogs._splits_submit import submit_and_reply
-from db.guild_settings import GuildSettings
+from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.submissions import StoredSubmission, SubmissionQueries
 from db.workouts import WorkoutQueries
 
@@ -38,36 +40,33 @@ DATE_HELP = "Default today; yesterday, a weekday (tuesday) or 2026-06-05"
 BEGINNING = date(1970, 1, 1)  # "since the beginning" for exports and progress
 
 
-class ConfirmDelete(ReportingView):
-    """Delete only after the person who asked confirms."""
+MINE_LIMIT = limits.IntRange("limit", 1, 50, "`/splits mine limit:10`")
+DELETE_ACTION = "splits-delete"
 
-    def __init__(self, owner_id: int, submission: StoredSubmission, queries: SubmissionQueries):
-        super().__init__(timeout=120)
-        self.owner_id = owner_id
-        self.submission = submission
-        self.queries = queries
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            raise NotAllowed("Only the person who asked can confirm this.")
-        return True
-
-    @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        self.stop()
-        deleted = await self.queries.delete(self.submission.id)
-        text = (
-            f"Deleted {inline_text(self.submission.athlete_name)}'s splits for "
-            f"{short_date(self.submission.local_date)}."
-            if deleted
-            else "Those splits were already deleted."
-        )
-        await interaction.response.edit_message(content=text, view=None)
-
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        self.stop()
-        await interaction.response.edit_message(content="Kept; nothing was deleted.", view=None)
+async def delete_confirmed(
+    bot: Trackside, interaction: discord.Interaction, submission_id: int
+) -> str:
+    """The **Delete** click: everything is checked again now, not when the
+    confirm was opened (a coach may have lost the role since, and the id came
+    back from the client)."""
+    guild_id = require_guild(interaction)
+    queries = SubmissionQueries(bot.db)
+    found = await queries.by_id(submission_id)
+    if found is None:
+        return "Those splits were already deleted."
+    if found.guild_id != guild_id:
+        raise ForgedId("Those splits aren't in this server, so nothing was deleted.")
+    if found.athlete_id != interaction.user.id:
+        settings = await GuildSettingsQueries(bot.db).get(guild_id)
+        if not is_coach(interaction, settings):
+            raise NotAllowed(
+                "Only coaches can delete another athlete's splits, so nothing was deleted."
+            )
+    deleted = await queries.delete(found.id)
+    if not deleted:
+        return "Those splits were already deleted."
+    return f"Deleted {inline_text(found.athlete_name)}'s splits for {short_date(found.local_date)}."
 
 
 @app_commands.allowed_installs(guilds=True, users=False)
@@ -82,17 +81,19 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         require_guild(interaction)
         return True
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_form_submit(self.bot, interaction)
+    async def cog_load(self) -> None:
+        self.bot.router.add_confirm(DELETE_ACTION, delete_confirmed)
 
     def _subject(
         self,
         interaction: discord.Interaction,
         settings: GuildSettings,
-        athlete: discord.Member | None,
+        athlete: discord.User | discord.Member | None,
         action: str,
     ) -> discord.abc.User:
+        """Whose splits: the caller's own, or (coaches only) the named
+        person's, whether or not they are still a member: whether there is
+        data decides, not membership."""
         if athlete is None or athlete.id == interaction.user.id:
             return interaction.user
         if not is_coach(interaction, settings):
@@ -113,9 +114,9 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def submit(
         self,
         interaction: discord.Interaction,
-        splits: app_commands.Range[str, 1, 1000],
-        date: str | None = None,
-        note: app_commands.Range[str, 1, 300] | None = None,
+        splits: app_commands.Range[str, 1, limits.SPLITS_TEXT.max_length],
+        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        note: app_commands.Range[str, 1, limits.ATHLETE_NOTE.max_length] | None = None,
     ) -> None:
         await submit_and_reply(self.bot, interaction, date_text=date, text=splits, note=note)
 
@@ -127,9 +128,12 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     )
     @app_commands.describe(limit="How many days (default 10)")
     async def mine(
-        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 50] = 10
+        self,
+        interaction: discord.Interaction,
+        limit: app_commands.Range[int, MINE_LIMIT.low, MINE_LIMIT.high] = 10,
     ) -> None:
         guild_id = require_guild(interaction)
+        limit = MINE_LIMIT.check(limit)
         found = await self.submissions.recent(guild_id, interaction.user.id, limit)
         if not found:
             raise UserError(
@@ -143,15 +147,15 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         best_text = " · ".join(
             f"{format_distance(metres)} {format_time(ms)}" for metres, ms in sorted(bests.items())
         )
-        embed = discord.Embed(
+        answer = Answer(
+            kind="Splits",
+            headline=f"Your last {len(found)} day(s) of splits",
             title="Your recent splits",
-            description="\n".join(lines)[:4000],
-            colour=discord.Colour.green(),
+            body="\n".join(lines),
+            fields=(Field("Personal bests", best_text or "none yet"),),
+            file_name="my-splits.txt",
         )
-        embed.add_field(name="Personal bests", value=best_text[:1024] or "none yet", inline=False)
-        await interaction.response.send_message(
-            f"Your last {len(found)} day(s) of splits", embed=embed, ephemeral=True
-        )
+        await send_answer(interaction, answer, ephemeral=True)
 
     @app_commands.command(
         name="board",
@@ -159,7 +163,11 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         extras={"example": "`/splits board date:today`"},
     )
     @app_commands.describe(date=DATE_HELP)
-    async def board(self, interaction: discord.Interaction, date: str | None = None) -> None:
+    async def board(
+        self,
+        interaction: discord.Interaction,
+        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+    ) -> None:
         guild_id, _, today = await server_context(self.bot, interaction)
         day = parse_date(date or "today", today, direction="back")
         found = await self.submissions.for_date(guild_id, day)
@@ -179,8 +187,8 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def delete(
         self,
         interaction: discord.Interaction,
-        date: str | None = None,
-        athlete: discord.Member | None = None,
+        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        athlete: discord.User | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         day = parse_date(date or "today", today, direction="back")
@@ -190,10 +198,19 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             whose = "You have" if subject.id == interaction.user.id else "They have"
             raise UserError(f"{whose} no splits for {short_date(day)}.", "`/splits mine`")
         reps = ", ".join(format_time(split.time_ms) for split in found.splits[:10])
+        if len(found.splits) > 10:
+            reps += ", …"
         await interaction.response.send_message(
             f"Delete {inline_text(found.athlete_name)}'s splits for {short_date(day)} ({reps})?",
-            view=ConfirmDelete(interaction.user.id, found, self.submissions),
+            view=confirm_view(
+                self.bot,
+                DELETE_ACTION,
+                owner_id=interaction.user.id,
+                target_id=found.id,
+                yes_label="Delete",
+            ),
             ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
 
     # -- export ------------------------------------------------------------------
@@ -206,7 +223,10 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         since="First day (default: the beginning)", until="Last day (default today)"
     )
     async def export(
-        self, interaction: discord.Interaction, since: str | None = None, until: str | None = None
+        self,
+        interaction: discord.Interaction,
+        since: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        until: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         first = parse_date(since, today, direction="back") if since else BEGINNING
@@ -262,8 +282,8 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def chart(
         self,
         interaction: discord.Interaction,
-        date: str | None = None,
-        athlete: discord.Member | None = None,
+        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        athlete: discord.User | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         subject = self._subject(interaction, settings, athlete, "chart splits")
@@ -273,6 +293,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             found = await self.submissions.get(guild_id, day, subject.id)
             if found is None:
                 raise UserError(f"No splits for {short_date(day)}.", "`/splits mine`")
+            name = found.athlete_name  # as they were known here, members or not
             analysis = analysis_of(found)
             bars = [
                 RepBar(f"{rep.index}\n{rep.distance_text}", float(rep.per_400_ms), rep.time_ms)
@@ -294,7 +315,8 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             history = await self.submissions.between(guild_id, BEGINNING, today, subject.id)
             counts = Counter(split.distance_m for s in history for split in s.splits)
             if not counts:
-                raise UserError(f"No splits for {name} yet.", "`/splits submit`")
+                raise UserError(f"No splits for {inline_text(name)} yet.", "`/splits submit`")
+            name = history[-1].athlete_name
             metres = _most_frequent(counts)
             points = [
                 ProgressPoint(s.local_date, float(_average_pace(s, metres)))

@@ -15,19 +15,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.answers import Answer
 from bot.clock import epoch_ms
 from bot.core import Trackside
+from bot.domain import limits
 from bot.domain.dates import parse_date
 from bot.domain.schedule import candidate_window, is_due
-from bot.domain.workout import parse_workout, summarise, workout_to_json
+from bot.domain.workout import parse_workout, parsed_summary, summarise, workout_to_json
 from bot.errors import UserError
 from bot.permissions import is_coach, require_coach, require_guild
 from bot.submissions import mismatching
-from bot.ui import inline_text
+from bot.ui import inline_text, render, send_answer
+from cogs import _splits_form
 from cogs._server import server_context
-from cogs._splits_form import SubmitSplitsButton
-from cogs._wod_posts import CLAIM_TIMEOUT, WorkoutPoster
-from cogs._wod_text import long_date, parsed_of, workout_embed
+from cogs._wod_posts import ALREADY_POSTING, CLAIM_TIMEOUT, WorkoutPoster
+from cogs._wod_text import long_date, parsed_of, workout_answer
 from db.guild_settings import GuildSettings
 from db.submissions import SubmissionQueries
 from db.workouts import NewWorkout, StoredWorkout, WorkoutQueries
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
 DATE_HELP = "today, tomorrow, a weekday (friday) or 2026-06-05"
+LIST_DAYS = limits.IntRange("days", 1, 60, "`/wod list days:7`")
 
 
 def _status(workout: StoredWorkout, settings: GuildSettings, today: date) -> str:
@@ -62,13 +65,13 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         self.ticked = asyncio.Event()
 
     async def cog_load(self) -> None:
-        # Buttons of every past post keep working after a restart.
-        self.bot.add_dynamic_items(SubmitSplitsButton)
+        # Buttons of every past post keep working after a restart: routed by
+        # custom id (bot.components), not by views kept in memory.
+        _splits_form.register(self.bot)
         self.scheduler.start()
 
     async def cog_unload(self) -> None:
         self.scheduler.cancel()
-        self.bot.remove_dynamic_items(SubmitSplitsButton)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         require_guild(interaction)
@@ -128,9 +131,13 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
                 ephemeral=True,
             )
             return
-        embed = workout_embed(workout, status=_status(workout, settings, today))
+        answer = workout_answer(workout, status=_status(workout, settings, today))
+        rendered = render([answer], content=f"Workout for {long_date(day)}")
         await interaction.response.send_message(
-            f"Workout for {long_date(day)}", embed=embed, ephemeral=True
+            rendered.content,
+            embeds=rendered.embeds,
+            files=rendered.discord_files() or discord.utils.MISSING,
+            ephemeral=True,
         )
 
     # -- commands --------------------------------------------------------------
@@ -149,15 +156,20 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     async def post(
         self,
         interaction: discord.Interaction,
-        workout: app_commands.Range[str, 1, 1000],
-        date: str | None = None,
-        title: app_commands.Range[str, 1, 100] | None = None,
-        recovery: app_commands.Range[str, 1, 1000] | None = None,
-        notes: app_commands.Range[str, 1, 1000] | None = None,
+        workout: app_commands.Range[str, 1, limits.WORKOUT_TEXT.max_length],
+        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        title: app_commands.Range[str, 1, limits.TITLE.max_length] | None = None,
+        recovery: app_commands.Range[str, 1, limits.RECOVERY.max_length] | None = None,
+        notes: app_commands.Range[str, 1, limits.WORKOUT_NOTES.max_length] | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         require_coach(interaction, settings, "post workouts")
+        limits.WORKOUT_TEXT.check(workout)
+        limits.TITLE.check(title)
+        limits.RECOVERY.check(recovery)
+        limits.WORKOUT_NOTES.check(notes)
         day = parse_date(date or "today", today, direction="forward")
+        limits.check_workout_date(day, today)
         parsed = parse_workout(workout)
         assert interaction.channel_id is not None
         # Validated: from here on, only our own work can fail.
@@ -182,7 +194,14 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         elif day == today:
             target = settings.channel_id or interaction.channel_id
             posted, what = await self.poster.publish(stored, target)
-            outcome = f"{verb} and {what}" if posted else f"{verb}, but not posted: {what}"
+            if posted:
+                outcome = f"{verb} and {what}"
+            elif what == ALREADY_POSTING:
+                # Whoever is posting it compares revisions once Discord has
+                # the message, and edits it to show this version.
+                outcome = f"{verb}; its post is going out right now and will show this version"
+            else:
+                outcome = f"{verb}, but not posted: {what}"
         elif day < today:
             outcome = f"{verb}; not posted, since that day has passed"
         else:
@@ -191,8 +210,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
                 f"{verb}; scheduled for {settings.post_time} ({settings.timezone}) "
                 f"that day in <#{where}>"
             )
-        reps = summarise(parsed) if parsed.reps else "no structured reps"
-        text = f"{outcome}: workout for {long_date(day)}.\nParsed: {reps}"
+        text = f"{outcome}: workout for {long_date(day)}.\nParsed: {parsed_summary(parsed)}"
         if replaced:
             submitted = await self.submissions.for_workout(stored.id)
             stale = mismatching(submitted, parsed.distances)
@@ -228,8 +246,11 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     )
     @app_commands.describe(days="How many days ahead, today included (default 7)")
     async def list_(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 60] = 7
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, LIST_DAYS.low, LIST_DAYS.high] = 7,
     ) -> None:
+        days = LIST_DAYS.check(days)
         guild_id, settings, today = await server_context(self.bot, interaction)
         coach = is_coach(interaction, settings)
         last = today + timedelta(days=days - 1)
@@ -248,14 +269,14 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
                 f"`{workout.local_date:%a %d %b}` {name}{inline_text(reps)}"
                 + (f"\n  {_status(workout, settings, today)}" if coach else "")
             )
-        embed = discord.Embed(
+        answer = Answer(
+            kind="Workout",
+            headline=f"{len(workouts)} workout(s) in the next {days} days",
             title=f"Workouts, next {days} days",
-            description="\n".join(lines)[:4096],
-            colour=discord.Colour.green(),
+            body="\n".join(lines),
+            file_name="workouts.txt",
         )
-        await interaction.response.send_message(
-            f"{len(workouts)} workout(s) in the next {days} days", embed=embed, ephemeral=True
-        )
+        await send_answer(interaction, answer, ephemeral=True)
 
     @app_commands.command(
         name="delete",

@@ -72,9 +72,12 @@ class GuildSettingsQueries:
                 params,
             )
             if "channel_id" in values:
+                # Only failed posts get another chance: a claim in flight is a
+                # post on its way, and clearing it would let it go out twice.
                 await tx.execute(
-                    "UPDATE workouts SET post_error = NULL, post_claimed_at = NULL"
-                    " WHERE guild_id = :guild_id AND message_id IS NULL",
+                    "UPDATE workouts SET post_error = NULL"
+                    " WHERE guild_id = :guild_id AND message_id IS NULL"
+                    " AND post_error IS NOT NULL",
                     {"guild_id": guild_id},
                 )
             return await tx.fetch_one(

@@ -283,6 +283,14 @@ class SubmissionQueries:
         )
         return found[0] if found else None
 
+    async def by_id(self, submission_id: int) -> StoredSubmission | None:
+        found = _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.id = :id ORDER BY p.rep", {"id": submission_id}
+            )
+        )
+        return found[0] if found else None
+
     async def for_date(self, guild_id: int, local_date: date) -> list[StoredSubmission]:
         return _group(
             await self._db.fetch_all(

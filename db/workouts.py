@@ -28,6 +28,8 @@ class StoredWorkout:
     post_error: str | None
     created_at: int
     updated_at: int
+    revision: int = 1  # bumped by every save (migration 0006)
+    posted_revision: int | None = None  # what the message was last rendered from
 
     @property
     def posted(self) -> bool:
@@ -62,6 +64,8 @@ class StoredWorkout:
             post_error=row["post_error"],
             created_at=int(row["created_at"]),
             updated_at=int(row["updated_at"]),
+            revision=int(row["revision"]),
+            posted_revision=opt("posted_revision"),
         )
 
 
@@ -78,7 +82,8 @@ class PostCandidate:
 _COLUMNS = (
     "w.id, w.guild_id, w.local_date, w.title, w.text, w.parsed, w.recovery, w.notes,"
     " w.author_id, w.origin_channel_id, w.channel_id, w.message_id, w.posted_at,"
-    " w.post_claimed_at, w.post_error, w.created_at, w.updated_at"
+    " w.post_claimed_at, w.post_error, w.created_at, w.updated_at, w.revision,"
+    " w.posted_revision"
 )
 
 
@@ -135,7 +140,8 @@ class WorkoutQueries:
                 " recovery = excluded.recovery, notes = excluded.notes,"
                 " author_id = excluded.author_id,"
                 " origin_channel_id = excluded.origin_channel_id,"
-                " post_error = NULL, updated_at = excluded.updated_at",
+                " post_error = NULL, updated_at = excluded.updated_at,"
+                " revision = workouts.revision + 1",
                 params,
             )
             row = await tx.fetch_one(
@@ -244,16 +250,39 @@ class WorkoutQueries:
         return changed == 1
 
     async def mark_posted(
-        self, workout_id: int, *, channel_id: int, message_id: int, now: int
-    ) -> None:
-        await self._db.run(
-            lambda tx: tx.execute(
+        self, workout_id: int, *, channel_id: int, message_id: int, revision: int, now: int
+    ) -> StoredWorkout | None:
+        """Record the message that now shows ``revision`` of the workout;
+        returns the row as it is now (``None``: deleted meanwhile, so the
+        message shows a workout that no longer exists)."""
+        row = await self._db.run(
+            lambda tx: tx.fetch_one(
                 "UPDATE workouts SET channel_id = :channel_id, message_id = :message_id,"
                 " posted_at = COALESCE(posted_at, :now), post_error = NULL,"
-                " post_claimed_at = NULL WHERE id = :id",
-                {"id": workout_id, "channel_id": channel_id, "message_id": message_id, "now": now},
+                " post_claimed_at = NULL, posted_revision = :revision WHERE id = :id"
+                f" RETURNING {_COLUMNS.replace('w.', '')}",
+                {
+                    "id": workout_id,
+                    "channel_id": channel_id,
+                    "message_id": message_id,
+                    "revision": revision,
+                    "now": now,
+                },
             )
         )
+        return None if row is None else StoredWorkout.from_row(row)
+
+    async def mark_shown(self, workout_id: int, *, revision: int) -> StoredWorkout | None:
+        """The posted message was edited to show ``revision``; returns the row
+        as it is now (``None``: deleted meanwhile)."""
+        row = await self._db.run(
+            lambda tx: tx.fetch_one(
+                "UPDATE workouts SET posted_revision = :revision WHERE id = :id"
+                f" RETURNING {_COLUMNS.replace('w.', '')}",
+                {"id": workout_id, "revision": revision},
+            )
+        )
+        return None if row is None else StoredWorkout.from_row(row)
 
     async def expire_claim(self, workout_id: int) -> None:
         """Leave the claim in place but expired (0 is older than any cut-off),

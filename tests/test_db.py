@@ -250,7 +250,7 @@ async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
                         " VALUES (:s, :r, '250', :t)",
                         {"s": row["id"], "r": rep, "t": time_ms},
                     )
-        assert await db.migrate(migrations) == [5]
+        assert await db.migrate(migrations[:5]) == [5]
 
         owners = await db.fetch_all(
             "SELECT DISTINCT s.guild_id = p.guild_id AND s.athlete_id = p.athlete_id"

@@ -40,6 +40,7 @@ __all__ = [
 Direction = Literal["forward", "back"]
 
 _DATE_EXAMPLE = "`2026-06-05`"
+_MAX_INPUT_CHARS = 40  # "next wednesday" is 14; nothing readable is longer
 _DATE_HINT = "Use YYYY-MM-DD, `today`, `tomorrow`, `yesterday` or a weekday such as `monday`."
 _TIME_EXAMPLE = "`06:00`"
 
@@ -116,6 +117,8 @@ def parse_date(text: str, today: date, *, direction: Direction) -> date:
     if not isinstance(text, str) or not text.strip():
         raise InputError("No date given. " + _DATE_HINT, _DATE_EXAMPLE)
     original = text.strip()
+    if len(original) > _MAX_INPUT_CHARS:
+        raise InputError(f"{_show(original)} is too long to be a date. {_DATE_HINT}", _DATE_EXAMPLE)
     cleaned = " ".join(original.lower().split())
     iso = _ISO.fullmatch(cleaned)
     if iso:
@@ -213,7 +216,7 @@ def parse_post_time(text: str) -> time:
         raise InputError(
             "No time given. Write the time as HH:MM on a 24-hour clock.", _TIME_EXAMPLE
         )
-    original = text.strip()
+    original = text.strip()[: _MAX_INPUT_CHARS + 1]
     match = _POST_TIME.fullmatch(original)
     if match is None:
         raise InputError(

@@ -31,6 +31,7 @@ from fractions import Fraction
 
 from bot.domain.distance import format_distance, parse_distance
 from bot.domain.errors import InputError
+from bot.domain.limits import MAX_REP_M, MIN_REP_M
 from bot.domain.marks import DASHES, QUOTES
 from bot.domain.pace import pace_per
 from bot.domain.times import format_delta, format_time, parse_time, round_half_up
@@ -238,6 +239,16 @@ def _capped(summary: str) -> str:
     return (summary[:cut] if cut > 0 else summary[: _SUMMARY_LIMIT - 3]) + ", …"
 
 
+def _received(entries: Sequence[SplitEntry]) -> str:
+    """The times as read, so the athlete sees which one is missing or extra."""
+    times = [format_time(entry.time_ms) for entry in entries]
+    shown = ", ".join(times)
+    if len(shown) <= _SUMMARY_LIMIT:
+        return shown
+    cut = shown.rfind(", ", 0, _SUMMARY_LIMIT - 3)
+    return shown[:cut] + ", …"
+
+
 def _expected(distances: Sequence[Decimal]) -> str:
     return f"{_capped(summarise_distances(distances))} — {_plural(len(distances), 'rep')}"
 
@@ -288,6 +299,12 @@ def match_splits(
                     "`300m 37.47, 300m 38.10` or `250m: 29.78 / 29.98; 300m: 37.47`.",
                     "`300m: 37.47 / 38.10`",
                 )
+            if not MIN_REP_M <= entry.distance_m <= MAX_REP_M:
+                raise InputError(
+                    f"Time {number} ({format_time(entry.time_ms)}) is marked "
+                    f"{format_distance(entry.distance_m)}; a rep is 1 m to 100 km.",
+                    "`300m 37.47, 300m 38.10`",
+                )
         return [
             MatchedSplit(number, entry.distance_m, entry.time_ms)
             for number, entry in enumerate(entries, start=1)
@@ -296,7 +313,8 @@ def match_splits(
     distances = [metres for metres, _ in parts]
     if len(entries) != len(parts):
         raise InputError(
-            f"Expected {_expected(distances)}; received {_plural(len(entries), 'time')}.",
+            f"Expected {_expected(distances)}; received {_plural(len(entries), 'time')}: "
+            f"{_received(entries)}.",
             _example_for(distances),
         )
     matched: list[MatchedSplit] = []

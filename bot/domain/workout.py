@@ -45,6 +45,7 @@ from typing import Any
 
 from bot.domain.distance import METRES_PER_MILE, Distance, format_distance, parse_distance
 from bot.domain.errors import InputError
+from bot.domain.limits import MAX_REP_M, MIN_REP_M
 from bot.domain.marks import DASHES, QUOTES
 from bot.domain.times import format_time, parse_time, round_half_up
 
@@ -55,6 +56,7 @@ __all__ = [
     "RepGroup",
     "Workout",
     "parse_workout",
+    "parsed_summary",
     "short_summary",
     "summarise",
     "summarise_distances",
@@ -115,6 +117,20 @@ _TIME_UNITS = frozenset(
     | {"h", "hr", "hrs", "hour", "hours"}
 )
 _LADDER_STEP = re.compile(r"\s*-\s*", _FLAGS)
+# What follows ``N x`` when it is no usable distance: a number, maybe signed,
+# maybe with a distance unit (``0m``, ``-400m``, ``1000000000m``, ``0.5``).
+_REP_NUMBER = re.compile(
+    r"(?P<sign>-\s*)?(?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(?P<unit>[a-z]+)?(?![0-9.:'\"])",
+    _FLAGS,
+)
+_REP_UNITS = {
+    "": Decimal(1), "m": Decimal(1), "meter": Decimal(1), "meters": Decimal(1),
+    "metre": Decimal(1), "metres": Decimal(1), "k": Decimal(1000), "km": Decimal(1000),
+    "kms": Decimal(1000), "mi": METRES_PER_MILE, "mile": METRES_PER_MILE,
+    "miles": METRES_PER_MILE, "y": Decimal("0.9144"), "yd": Decimal("0.9144"),
+    "yds": Decimal("0.9144"),
+}  # fmt: skip
+_REP_RANGE_HINT = "a rep is 1 m to 100 km"
 
 _TARGET = re.compile(r"\s*(?:@|\bat\b|\bin\b)\s*(?P<time>[0-9][0-9:.'\"]*(?:s(?![a-z]))?)", _FLAGS)
 _RANGE = re.compile(r"\s*-\s*[0-9]", _FLAGS)
@@ -425,9 +441,43 @@ def _rep_expr(text: str, masked: str, pos: int, count_text: str, depth: int) -> 
         return _Found(_Block(count, [sub.item]), start, sub.end, sub.recovery)
     distance = _take_distance(text, pos)
     if distance is None:
+        _refuse_impossible_rep(text, pos, count_text)
         return None
     count = _check_count(count_text, "reps")
+    _check_rep(distance[0].metres, f"{count_text} x {text[pos : distance[1]].strip()}")
     return _Found(_Simple(count, distance[0]), start, distance[1])
+
+
+def _check_rep(metres: Decimal, written: str) -> None:
+    """A counted rep must be one a runner can run: 1 m to 100 km."""
+    if not MIN_REP_M <= metres <= MAX_REP_M:
+        shown = " ".join(written.split())
+        shown = shown if len(shown) <= 30 else shown[:29] + "…"
+        raise InputError(
+            f"`{shown}` has a rep of {format_distance(metres)}; {_REP_RANGE_HINT}.",
+            _EXAMPLE,
+        )
+
+
+def _refuse_impossible_rep(text: str, pos: int, count_text: str) -> None:
+    """``N x`` followed by a number that is no distance a rep can have
+    (``4 x 0m``, ``4 x -400m``, ``4 x 1000000000m``): an error, not free text,
+    so a typo never becomes a workout without its reps."""
+    match = _REP_NUMBER.match(text, pos)
+    if match is None:
+        return
+    unit = (match.group("unit") or "").lower()
+    factor = _REP_UNITS.get(unit)
+    if factor is None:
+        return  # "4 x 30s", "3 x 10 strides": not a distance
+    written = f"{count_text} x {match.group(0).strip()}"
+    shown = written if len(written) <= 30 else written[:29] + "…"
+    if match.group("sign"):
+        raise InputError(f"`{shown}` has a negative rep; {_REP_RANGE_HINT}.", _EXAMPLE)
+    number = match.group("number")
+    if len(number.split(".")[0]) > 12:
+        raise InputError(f"`{shown}` is far too long for a rep; {_REP_RANGE_HINT}.", _EXAMPLE)
+    _check_rep(Decimal(number) * factor, written)
 
 
 def _item_at(text: str, masked: str, match: re.Match[str], depth: int) -> _Found | None:
@@ -568,7 +618,9 @@ def _no_count_segment(text: str, state: _State, have_reps: bool) -> list[_Item]:
         and not _NOT_A_DISTANCE_AFTER.match(text, distance[1])
     ):
         single, end, number, unit = distance
-        if unit or number in ("mile", "half", "marathon") or single.metres >= 50:
+        # Over 100 km ("200 km ride") is words, not a rep.
+        runnable = single.metres <= MAX_REP_M
+        if runnable and (unit or number in ("mile", "half", "marathon") or single.metres >= 50):
             item = _Simple(1, single)
             target = _parse_target(text, end)
             if target is not None:
@@ -598,6 +650,8 @@ def _ladder(text: str, pos: int) -> tuple[list[_Item], int] | None:
         taken = _take_distance(text, end)
         if taken is None or taken[3] in ("mile", "half", "marathon", "hm"):
             break
+        if taken[0].metres > MAX_REP_M:
+            return None  # not a ladder a runner can run
         steps.append((taken[0], taken[2], taken[3]))
         end = taken[1]
         dash = _LADDER_STEP.match(text, end)
@@ -746,6 +800,14 @@ def summarise(workout: Workout) -> str:
     """
     parts = _parts(workout)
     return ", ".join(parts) if parts else NO_REPS
+
+
+def parsed_summary(workout: Workout) -> str:
+    """:func:`summarise` with the total a coach checks: ``3 × (4 × 300 m) — 12 reps``."""
+    if not workout.reps:
+        return NO_REPS
+    count = len(workout.reps)
+    return f"{summarise(workout)} — {count} rep{'' if count == 1 else 's'}"
 
 
 def short_summary(workout: Workout, limit: int = 100) -> str:

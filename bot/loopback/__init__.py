@@ -41,7 +41,7 @@ from .permissions import (
     VIEW_CHANNEL,
     permission_names,
 )
-from .rest import Fault, FaultPlan, Hold
+from .rest import Delay, Fault, FaultPlan, Hold
 
 __all__ = [
     "ADD_REACTIONS",
@@ -64,6 +64,7 @@ __all__ = [
     "VIEW_CHANNEL",
     "Attachment",
     "Channel",
+    "Delay",
     "DriverError",
     "FakeDiscord",
     "Fault",

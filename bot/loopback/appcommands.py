@@ -7,6 +7,11 @@ point: if the bot never synced a command, changed an option's type, or made an
 option required, the test sees what a Discord user would see.  Input the
 Discord client would refuse (unknown option, missing required option, value
 out of range, not one of the choices) raises ``DriverError`` immediately.
+
+``OptionBuilder(..., unchecked=True)`` plays a *modified* client instead: it
+still types each option from the synced definition, but skips every check the
+official client makes (ranges, lengths, choices, required options, channel
+types, which guild an entity belongs to, whether an id exists at all).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import mimetypes
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .models import Attachment, Channel, Guild, Member, Role, User
@@ -43,6 +49,14 @@ _MENTION = re.compile(r"^<(@[!&]?|#)(\d+)>$")
 
 class DriverError(AssertionError):
     """The test asked for something a Discord user could not do."""
+
+
+@dataclass(frozen=True)
+class UnknownId:
+    """An id a modified client sent that names no user, role or channel the fake
+    knows: the option carries it, ``resolved`` has no entry for it."""
+
+    id: int
 
 
 def find_command(
@@ -137,13 +151,25 @@ def check_can_use(
 
 
 class OptionBuilder:
-    """Builds option values and the ``resolved`` map for one interaction."""
+    """Builds option values and the ``resolved`` map for one interaction.
 
-    def __init__(self, world: World, guild: Guild | None, channel: Channel, invoker: User) -> None:
+    ``unchecked=True``: a modified client; values are typed but not checked.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        guild: Guild | None,
+        channel: Channel,
+        invoker: User,
+        *,
+        unchecked: bool = False,
+    ) -> None:
         self.world = world
         self.guild = guild
         self.channel = channel
         self.invoker = invoker
+        self.unchecked = unchecked
         self.resolved: dict[str, dict[str, Any]] = {
             "users": {},
             "members": {},
@@ -173,13 +199,13 @@ class OptionBuilder:
         if focused is not None:
             if focused not in defs:
                 raise DriverError(f"/{full_name} has no option {focused!r} to focus")
-            if not defs[focused].get("autocomplete"):
+            if not defs[focused].get("autocomplete") and not self.unchecked:
                 raise DriverError(f"/{full_name} option {focused!r} has no autocomplete")
         options: list[dict[str, Any]] = []
         for definition in leaf:
             name = definition["name"]
             if name not in values:
-                if definition.get("required") and focused is None:
+                if definition.get("required") and focused is None and not self.unchecked:
                     raise DriverError(f"/{full_name}: required option {name!r} is missing")
                 continue
             raw = values[name]
@@ -209,10 +235,12 @@ class OptionBuilder:
         otype = definition["type"]
         name = definition["name"]
         label = f"/{full_name} option {name!r} ({OPTION_TYPE_NAMES.get(otype)})"
-        if otype in (STRING, INTEGER, NUMBER) and definition.get("choices"):
+        if otype in (STRING, INTEGER, NUMBER) and definition.get("choices") and not self.unchecked:
             return self._choice(definition, raw, label)
         if otype == STRING:
             value: Any = raw if isinstance(raw, str) else str(raw)
+            if self.unchecked:
+                return value
             low, high = definition.get("min_length"), definition.get("max_length")
             if low is not None and len(value) < low:
                 raise DriverError(f"{label}: shorter than min_length {low}")
@@ -220,12 +248,14 @@ class OptionBuilder:
                 raise DriverError(f"{label}: longer than max_length {high}")
             return value
         if otype == INTEGER:
-            value = _to_int(raw, label)
-            self._range(definition, value, label)
+            value = _to_int(raw, label, limited=not self.unchecked)
+            if not self.unchecked:
+                self._range(definition, value, label)
             return value
         if otype == NUMBER:
             value = _to_float(raw, label)
-            self._range(definition, value, label)
+            if not self.unchecked:
+                self._range(definition, value, label)
             return value
         if otype == BOOLEAN:
             if isinstance(raw, bool):
@@ -234,23 +264,50 @@ class OptionBuilder:
                 return raw.lower() == "true"
             raise DriverError(f"{label}: {raw!r} is not a boolean")
         if otype == USER:
-            return str(self.add_user(self._entity(raw, label, users=True)).id)
+            return self.entity_value(raw, label, users=True)
         if otype == ROLE:
-            return str(self.add_role(self._entity(raw, label, roles=True)).id)
+            return self.entity_value(raw, label, roles=True)
         if otype == MENTIONABLE:
-            entity = self._entity(raw, label, users=True, roles=True)
-            if isinstance(entity, Role):
-                return str(self.add_role(entity).id)
-            return str(self.add_user(entity).id)
+            return self.entity_value(raw, label, users=True, roles=True)
         if otype == CHANNEL:
             channel = self._entity(raw, label, channels=True)
             allowed = definition.get("channel_types")
-            if allowed and channel.type not in allowed:
+            wrong_type = isinstance(channel, Channel) and allowed and channel.type not in allowed
+            if wrong_type and not self.unchecked:
                 raise DriverError(f"{label}: channel type {channel.type} not in {allowed}")
-            return str(self.add_channel(channel).id)
+            return self._add_entity(channel)
         if otype == ATTACHMENT:
+            if self.unchecked and not isinstance(raw, Attachment | tuple):
+                ident = _snowflake_of(raw)
+                if ident is None:
+                    raise DriverError(f"{label}: pass (filename, bytes), an Attachment or an id")
+                known = self.world._attachments.get(ident)
+                return str(self.add_attachment(known, label).id if known else ident)
             return str(self.add_attachment(raw, label).id)
         raise DriverError(f"{label}: unsupported option type")
+
+    def entity_value(
+        self,
+        raw: Any,
+        label: str,
+        *,
+        users: bool = False,
+        roles: bool = False,
+        channels: bool = False,
+    ) -> str:
+        """The id string an entity option (or entity select) carries; the entity
+        goes into ``resolved`` (nothing for an :class:`UnknownId`)."""
+        entity = self._entity(raw, label, users=users, roles=roles, channels=channels)
+        return self._add_entity(entity)
+
+    def _add_entity(self, entity: User | Role | Channel | UnknownId) -> str:
+        if isinstance(entity, UnknownId):
+            return str(entity.id)
+        if isinstance(entity, Role):
+            return str(self.add_role(entity).id)
+        if isinstance(entity, Channel):
+            return str(self.add_channel(entity).id)
+        return str(self.add_user(entity).id)
 
     def _choice(self, definition: dict[str, Any], raw: Any, label: str) -> Any:
         """Accept a choice by its value (typed or as text) or by its display name."""
@@ -289,15 +346,7 @@ class OptionBuilder:
             return raw
         if channels and isinstance(raw, Channel):
             return raw
-        ident: int | None = None
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            ident = raw
-        elif isinstance(raw, str):
-            match = _MENTION.match(raw.strip())
-            if match:
-                ident = int(match.group(2))
-            elif raw.strip().isdigit():
-                ident = int(raw.strip())
+        ident = _snowflake_of(raw)
         if ident is not None:
             if users and ident in self.world.users:
                 return self.world.users[ident]
@@ -305,6 +354,12 @@ class OptionBuilder:
                 return self.guild.roles[ident]
             if channels and ident in self.world.channels:
                 return self.world.channels[ident]
+            if self.unchecked:
+                if roles:
+                    for guild in self.world.guilds.values():
+                        if ident in guild.roles:
+                            return guild.roles[ident]
+                return UnknownId(ident)
         raise DriverError(f"{label}: cannot resolve {raw!r}")
 
     def add_user(self, user: User) -> User:
@@ -317,8 +372,10 @@ class OptionBuilder:
         return user
 
     def add_role(self, role: Role) -> Role:
-        if self.guild is None or role.guild_id != self.guild.id:
+        if (self.guild is None or role.guild_id != self.guild.id) and not self.unchecked:
             raise DriverError(f"role {role.name!r} is not in this guild")
+        # Discord's role object has no guild field: a role of another guild
+        # looks like any role; only its id, absent from the guild, tells.
         self.resolved["roles"][str(role.id)] = role.payload()
         return role
 
@@ -362,7 +419,20 @@ class OptionBuilder:
         return att
 
 
-def _to_int(raw: Any, label: str) -> int:
+def _snowflake_of(raw: Any) -> int | None:
+    """An id from an int, ``"123"`` or a ``<@123>`` / ``<@&123>`` / ``<#123>`` mention."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        match = _MENTION.match(raw.strip())
+        if match:
+            return int(match.group(2))
+        if raw.strip().isdigit():
+            return int(raw.strip())
+    return None
+
+
+def _to_int(raw: Any, label: str, *, limited: bool = True) -> int:
     if isinstance(raw, bool):
         raise DriverError(f"{label}: {raw!r} is not an integer")
     if isinstance(raw, int):
@@ -373,7 +443,7 @@ def _to_int(raw: Any, label: str) -> int:
         value = int(raw)
     else:
         raise DriverError(f"{label}: {raw!r} is not an integer")
-    if abs(value) > _MAX_SAFE_INT:
+    if limited and abs(value) > _MAX_SAFE_INT:
         raise DriverError(f"{label}: {value} is outside Discord's integer range")
     return value
 

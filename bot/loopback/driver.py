@@ -263,6 +263,7 @@ class FakeDiscord(World):
         *,
         message: Message | None = None,
         locale: str = "en-US",
+        modified_client: bool = False,
     ) -> InteractionRecord:
         if self.gateway.session is None:
             raise DriverError("the bot is not connected (await fake.wait_for_ready() first)")
@@ -312,6 +313,7 @@ class FakeDiscord(World):
             deadline=self.ack_deadline,
             member=member,
             source_message=message,
+            modified_client=modified_client,
         )
         self.interactions.append(record)
         self._interactions_by_token[token] = record
@@ -330,6 +332,7 @@ class FakeDiscord(World):
         channel: Channel | None = None,
         dm: bool = False,
         locale: str = "en-US",
+        unchecked: bool = False,
     ) -> InteractionRecord:
         """Invoke a synced slash command as ``user``.
 
@@ -337,6 +340,12 @@ class FakeDiscord(World):
         ``options`` maps option names to values (str/int/float/bool, or
         User/Member/Role/Channel objects, or ``(filename, bytes)`` for
         attachments).  Values are typed from the synced definition.
+
+        ``unchecked=True`` acts as a modified client: values are still typed
+        from the definition, but min/max values and lengths, choices, required
+        options and channel types are not checked, integers may exceed 2**53,
+        and entity options may name a non-member user, a channel or role of
+        another guild, or an id that exists nowhere (no ``resolved`` entry).
         """
         who, channel, guild, member = self._resolve_place(user, channel, dm)
         command, chain, leaf = find_command(self, name, guild)
@@ -347,12 +356,22 @@ class FakeDiscord(World):
             and not self.permissions_for(member, channel) & USE_APPLICATION_COMMANDS
         ):
             raise DriverError(f"{who.name} lacks Use Application Commands in #{channel.name}")
-        builder = OptionBuilder(self, guild, channel, who)
+        builder = OptionBuilder(self, guild, channel, who, unchecked=unchecked)
         data = builder.command_data(command, chain, leaf, options or {}, full)
-        shown = " ".join(f"{k}:{_show(v)}" for k, v in (options or {}).items())
-        self.transcript.append(f"{self._where(channel.id)} {who.name}: /{full} {shown}".rstrip())
+        shown = " ".join(f"{k}:{_show(v, clip=unchecked)}" for k, v in (options or {}).items())
+        self.transcript.append(
+            f"{self._where(channel.id)} {who.name}{_origin(unchecked)}: /{full} {shown}".rstrip()
+        )
         return self._interaction(
-            APPLICATION_COMMAND, who, channel, guild, member, data, full, locale=locale
+            APPLICATION_COMMAND,
+            who,
+            channel,
+            guild,
+            member,
+            data,
+            full,
+            locale=locale,
+            modified_client=unchecked,
         )
 
     async def autocomplete(
@@ -365,22 +384,34 @@ class FakeDiscord(World):
         channel: Channel | None = None,
         dm: bool = False,
         timeout: float = 5.0,
+        unchecked: bool = False,
     ) -> list[dict[str, Any]]:
         """Type into an autocomplete option and return the bot's choices
-        (``[{"name": ..., "value": ...}]``)."""
+        (``[{"name": ..., "value": ...}]``).  ``unchecked=True``: a modified
+        client, as for :meth:`slash` (the focused option need not even have
+        autocomplete)."""
         who, channel, guild, member = self._resolve_place(user, channel, dm)
         command, chain, leaf = find_command(self, name, guild)
         full = " ".join([command["name"], *(c["name"] for c in chain)])
         check_can_use(self, command, full, who, channel, guild)
-        builder = OptionBuilder(self, guild, channel, who)
+        builder = OptionBuilder(self, guild, channel, who, unchecked=unchecked)
         values = dict(options)
         values.setdefault(focused, "")
         data = builder.command_data(command, chain, leaf, values, full, focused=focused)
+        typed = _show(values[focused], clip=unchecked)
         self.transcript.append(
-            f"{self._where(channel.id)} {who.name} typing /{full} {focused}:{values[focused]!s}…"
+            f"{self._where(channel.id)} {who.name}{_origin(unchecked)} "
+            f"typing /{full} {focused}:{typed}…"
         )
         itx = self._interaction(
-            APPLICATION_COMMAND_AUTOCOMPLETE, who, channel, guild, member, data, full
+            APPLICATION_COMMAND_AUTOCOMPLETE,
+            who,
+            channel,
+            guild,
+            member,
+            data,
+            full,
+            modified_client=unchecked,
         )
         callback = await itx.wait_response(timeout)
         return list(itx.choices or []) if callback.type == 8 else []
@@ -573,6 +604,138 @@ class FakeDiscord(World):
             ]
         return out
 
+    # ------------------------------------------------------- modified client
+    def _forged_message(self, channel: Channel, message: Message | int | None) -> Message | None:
+        if message is None:
+            return None
+        msg = message if isinstance(message, Message) else self.get_message(message)
+        if msg is None:
+            raise DriverError(f"message {message!r} does not exist")
+        if msg.channel_id != channel.id:
+            raise DriverError(f"message {msg.id} is not in {self._where(channel.id)}")
+        return msg
+
+    def _synthetic_message(self, channel: Channel) -> Message:
+        """A message "by the bot" that Discord never stored (not in the channel,
+        unknown to REST): what a forged click names when the bot posted nothing."""
+        return Message(
+            id=self._snowflake(),
+            channel_id=channel.id,
+            author=self.bot_user,
+            guild_id=channel.guild_id,
+            content="",
+        )
+
+    async def forge_component(
+        self,
+        user: User | Member,
+        channel: Channel,
+        custom_id: str,
+        *,
+        component_type: int = BUTTON,
+        values: Sequence[Any] | None = None,
+        message: Message | int | None = None,
+    ) -> InteractionRecord:
+        """A MESSAGE_COMPONENT interaction from a modified client: any
+        ``custom_id`` (any length), any ``component_type`` and ``values``,
+        whether or not a message carries such a component.
+
+        ``message`` (a ``Message`` or id, in ``channel``) is the message the
+        interaction names; by default the newest message the bot posted in
+        ``channel``, else a synthetic bot message Discord never stored.
+        ``values`` are sent as strings; for entity selects (types 5-8) users,
+        members, roles, channels or ids, resolved as ``slash(unchecked=True)``
+        resolves entity options.
+        """
+        who, channel, guild, member = self._resolve_place(user, channel, False)
+        msg = self._forged_message(channel, message)
+        if msg is None:
+            msg = next(
+                (m for m in reversed(self.messages(channel)) if m.author.id == self.bot_user.id),
+                None,
+            ) or self._synthetic_message(channel)
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+        label = _show(custom_id, clip=True)
+        if values is not None:
+            builder = OptionBuilder(self, guild, channel, who, unchecked=True)
+            if component_type in ENTITY_SELECTS:
+                kinds = {5: "users", 6: "roles", 7: "mentionables", 8: "channels"}
+                kind = kinds[component_type]
+                data["values"] = [
+                    builder.entity_value(
+                        raw,
+                        f"forged select {label!r}",
+                        users=kind in ("users", "mentionables"),
+                        roles=kind in ("roles", "mentionables"),
+                        channels=kind == "channels",
+                    )
+                    for raw in values
+                ]
+            else:
+                data["values"] = [str(v) for v in values]
+            resolved = builder.resolved_payload()
+            if resolved:
+                data["resolved"] = resolved
+            label += " → " + ", ".join(_show(v, clip=True) for v in data["values"])
+        self.transcript.append(
+            f"{self._where(channel.id)} {who.name}{_origin(True)} clicked [{label}]"
+        )
+        return self._interaction(
+            MESSAGE_COMPONENT,
+            who,
+            channel,
+            guild,
+            member,
+            data,
+            _show(custom_id, clip=True),
+            message=msg,
+            modified_client=True,
+        )
+
+    async def forge_modal(
+        self,
+        user: User | Member,
+        channel: Channel,
+        custom_id: str,
+        values: Mapping[str, str],
+        *,
+        message: Message | int | None = None,
+    ) -> InteractionRecord:
+        """A MODAL_SUBMIT from a modified client, with no modal shown before:
+        any ``custom_id`` and one action row per entry of ``values``, each
+        holding a text input ``{"type": 4, "custom_id": key, "value": value}``
+        (any number, any length).  ``message`` (``Message`` or id in
+        ``channel``) is sent as the message the modal was opened from (then
+        the bot may also answer with types 6/7); default: none, as for a modal
+        opened by a slash command.
+        """
+        who, channel, guild, member = self._resolve_place(user, channel, False)
+        msg = self._forged_message(channel, message)
+        components = [
+            {
+                "type": 1,
+                "components": [{"type": TEXT_INPUT, "custom_id": str(key), "value": str(value)}],
+            }
+            for key, value in values.items()
+        ]
+        data: dict[str, Any] = {"custom_id": custom_id, "components": components}
+        shown = ", ".join(f"{k}={_show(v, clip=True)}" for k, v in values.items())
+        self.transcript.append(
+            f"{self._where(channel.id)} {who.name}{_origin(True)} submitted modal "
+            f"{_show(custom_id, clip=True)!r}: {shown}"
+        )
+        return self._interaction(
+            MODAL_SUBMIT,
+            who,
+            channel,
+            guild,
+            member,
+            data,
+            _show(custom_id, clip=True),
+            message=msg,
+            modified_client=True,
+        )
+
     # ---------------------------------------------------------------- messages
     async def send_message(
         self,
@@ -685,7 +848,16 @@ class FakeDiscord(World):
         return "\n".join(self.transcript)
 
 
-def _show(value: Any) -> str:
+def _origin(modified: bool) -> str:
+    return " (modified client)" if modified else ""
+
+
+def _show(value: Any, *, clip: bool = False) -> str:
+    """A value as the transcript shows it; ``clip`` shortens long text (a
+    modified client's 10,000 characters) to its start and length."""
+    if clip:
+        text = _show(value)
+        return text if len(text) <= 60 else f"{text[:40]}…({len(text)} chars)"
     if isinstance(value, User | Member):
         return f"@{value.name}"
     if isinstance(value, Channel):

@@ -404,6 +404,9 @@ class InteractionRecord:
     member: Member | None = None
     source_message: Message | None = None
     parent: InteractionRecord | None = None
+    #: Sent by a modified (hostile) client: ``slash(..., unchecked=True)``,
+    #: ``forge_component`` or ``forge_modal``.
+    modified_client: bool = False
     callbacks: list[InteractionCallback] = field(default_factory=list)
     original: Message | None = None
     followups: list[Message] = field(default_factory=list)
@@ -432,7 +435,8 @@ class InteractionRecord:
 
     def _describe(self) -> str:
         kinds = {2: "/", 3: "component ", 4: "autocomplete /", 5: "modal "}
-        return f"interaction {self.id} ({kinds.get(self.type, '')}{self.name})"
+        origin = ", modified client" if self.modified_client else ""
+        return f"interaction {self.id} ({kinds.get(self.type, '')}{self.name}{origin})"
 
     def _failure(self) -> AssertionError:
         rejected = "".join(f"\n  rejected: {e.status} {e.code} {e.message}" for e in self.errors)

@@ -9,7 +9,11 @@ the fake does not model, which a test must not silently ignore.
 Tests can also make Discord misbehave: :meth:`RestApi.inject_faults` answers
 chosen requests with 429 rate limits or 5xx errors shaped like Discord's, and
 :meth:`RestApi.hold` pauses one request (before or after Discord applied it)
-so a test can kill the bot at that exact point.
+so a test can kill the bot at that exact point, and :meth:`RestApi.delay`
+makes Discord slow to apply chosen requests (to reproduce races).
+
+A request meets them in this order: injected faults (answered at once, never
+applied), holds ``before``, delays, Discord applying it, holds ``after``.
 """
 
 from __future__ import annotations
@@ -238,6 +242,35 @@ class Hold:
             log.warning("fake Discord: released %s held for %g s", self.route, self.timeout)
 
 
+@dataclass
+class Delay:
+    """Discord taking ``seconds`` to apply matching requests; see :meth:`RestApi.delay`.
+
+    ``hits`` lists ``"METHOD path"`` of each request delayed.  ``cancel()`` (or
+    leaving a ``with`` block) stops delaying new requests; those already
+    waiting finish their wait.
+    """
+
+    route: str
+    seconds: float
+    count: int | None
+    hits: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def active(self) -> bool:
+        return not self.cancelled and (self.count is None or len(self.hits) < self.count)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def __enter__(self) -> Delay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
 class RestApi:
     """Route table and handlers of the fake REST API."""
 
@@ -245,6 +278,7 @@ class RestApi:
         self.fake = fake
         self._fault_plans: list[tuple[Callable[[web.Request], bool], FaultPlan]] = []
         self._holds: list[tuple[Callable[[web.Request], bool], Hold]] = []
+        self._delays: list[tuple[Callable[[web.Request], bool], Delay]] = []
         #: HTTP requests received, REST and gateway (0: the bot never contacted Discord).
         self.request_count = 0
 
@@ -298,6 +332,31 @@ class RestApi:
         held = Hold(name, stage, skip, count, timeout)
         self._holds.append((matches, held))
         return held
+
+    def delay(self, route: RouteSpec, seconds: float, *, count: int | None = None) -> Delay:
+        """Make Discord take ``seconds`` to apply each request matching
+        ``route`` (the next ``count`` of them; ``None``: every one until
+        ``cancel()``).  Delayed requests wait concurrently, each for itself, as
+        on a slow Discord: two posts sent together both land ``seconds`` later.
+        Usable as ``with fake.rest.delay(...):``.  Only the first matching delay
+        (in the order made) applies to a request; a request meets injected
+        faults and ``before`` holds first, then the delay, then is applied."""
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(f"delay seconds must be a finite number >= 0, not {seconds!r}")
+        if count is not None and count < 1:
+            raise ValueError(f"count must be None or >= 1, not {count!r}")
+        matches, name = self._matcher(route)
+        delay = Delay(name, float(seconds), count)
+        self._delays.append((matches, delay))
+        return delay
+
+    def _next_delay(self, request: web.Request) -> Delay | None:
+        self._delays = [(m, d) for m, d in self._delays if d.active]
+        for matches, delay in self._delays:
+            if matches(request):
+                delay.hits.append(_shown(request))
+                return delay
+        return None
 
     def _next_fault(self, request: web.Request) -> Fault | None:
         for matches, plan in self._fault_plans:
@@ -390,6 +449,9 @@ class RestApi:
                 if request.transport is not None:
                     request.transport.close()
                 return web.Response(status=503, text="dropped by the test")
+        delay = self._next_delay(request) if self._delays else None
+        if delay is not None:
+            await asyncio.sleep(delay.seconds)
         response = await self._handle(request, handler)
         if held is not None and held.stage == "after":
             await held._pause(request)

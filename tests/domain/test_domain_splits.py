@@ -194,25 +194,26 @@ def test_targets_come_from_the_reps() -> None:
         (
             "29.78 29.98 31.31 31.20",
             SEED_WORKOUT,
-            "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 4 times.",
+            "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 4 times: 29.78, 29.98, 31.31, 31.20.",
             "`250m: 37.50 / 37.50 / 37.50 / 37.50; 300m: 45.00`",
         ),
         (
             "29.78 29.98 31.31 31.20 37.47 40",
             SEED_WORKOUT,
-            "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 6 times.",
+            "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 6 times: "
+            "29.78, 29.98, 31.31, 31.20, 37.47, 40.00.",
             "`250m: 37.50 / 37.50 / 37.50 / 37.50; 300m: 45.00`",
         ),
         (
             "37.47",
             "1 x 300m + 1 x 400",
-            "Expected 1 × 300 m, 1 × 400 m — 2 reps; received 1 time.",
+            "Expected 1 × 300 m, 1 × 400 m — 2 reps; received 1 time: 37.47.",
             "`300m: 45.00; 400m: 1:00.00`",
         ),
         (
             "4:01 4:02",
             "1 x mile",
-            "Expected 1 × 1 mile — 1 rep; received 2 times.",
+            "Expected 1 × 1 mile — 1 rep; received 2 times: 4:01.00, 4:02.00.",
             "`1 mile: 4:01.40`",
         ),
         (
@@ -260,7 +261,7 @@ def test_a_long_rep_list_is_shortened_in_the_message() -> None:
     ladder = parse_workout("-".join(str(100 + step) for step in range(150)))
     with pytest.raises(InputError) as caught:
         match_splits(parse_splits("60"), ladder.reps)
-    assert caught.value.message.endswith(", … — 150 reps; received 1 time.")
+    assert caught.value.message.endswith(", … — 150 reps; received 1 time: 1:00.00.")
     assert len(caught.value.message) < 400
 
 

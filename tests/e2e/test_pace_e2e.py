@@ -208,10 +208,17 @@ async def test_a_long_split_table_comes_as_a_text_file(club: Club, clean_fake) -
     )
     reply = await itx.wait_reply()
     assert [a.filename for a in reply.attachments] == ["splits.txt"]
-    rows = reply.attachments[0].data.decode().splitlines()
-    assert len(rows) == 2 + 169  # heading, column names, 168 laps of 250 m and the odd 195 m
-    assert rows[-1].split()[-1] == "2:05:30.0"
-    assert len(reply.embeds[0]["description"]) <= 4096
+    lines = reply.attachments[0].data.decode().splitlines()
+    assert lines[0] == "Even splits: 2:05:30.0 for a marathon"
+    laps = [line for line in lines if line.strip()[:1].isdigit()]
+    assert len(laps) == 169  # 168 laps of 250 m and the odd 195 m
+    assert laps[-1].split()[-1] == "2:05:30.0"
+    # The message shows the table's first rows, its code block closed, and
+    # says where the rest is: never cut inside markup.
+    description = reply.embeds[0]["description"]
+    assert len(description) <= 4096
+    assert description.count("```") == 2
+    assert "more row(s) in splits.txt" in description
 
 
 async def test_too_many_laps_is_a_user_error(club: Club, clean_fake) -> None:

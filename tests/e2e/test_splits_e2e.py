@@ -119,7 +119,9 @@ async def test_wrong_rep_count_is_rejected_and_nothing_stored(
         submitted = await club.fake.submit_modal(club.coach, opened, {"splits": "29.78 29.98"})
         reply = await submitted.wait_reply()
     assert reply.ephemeral
-    assert "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 2 times." in reply.content
+    assert (
+        "Expected 4 × 250 m, 1 × 300 m — 5 reps; received 2 times: 29.78, 29.98." in reply.content
+    )
     assert "Example: `250m: " in reply.content
     assert await _count(club) == before
     assert await _stored(club, club.coach.user.id) is None

@@ -65,11 +65,11 @@ async def test_coach_posts_the_seed_workout_for_today(club: Club, clean_fake) ->
     )
     assert reply.ephemeral
     assert f"posted in <#{club.workouts.id}>" in reply.content
-    assert reply.content.endswith("Parsed: 4 × 250 m, 1 × 300 m")
+    assert reply.content.endswith("Parsed: 4 × 250 m, 1 × 300 m — 5 reps")
     [post] = _bot_posts(club, club.workouts)
     assert post.content == "Workout of the day, Saturday 28 November 2026: Sprint session"
     fields = {f["name"]: f["value"] for f in post.embeds[0]["fields"]}
-    assert fields["Parsed"] == "4 × 250 m, 1 × 300 m"
+    assert fields["Parsed"] == "4 × 250 m, 1 × 300 m — 5 reps"
     assert fields["Recovery"] == SEED_RECOVERY
     assert [b["label"] for b in post.buttons()] == ["Submit splits"]
     assert post.allowed_mentions == {"parse": []}
@@ -111,7 +111,7 @@ async def test_scheduled_workout_is_posted_once_at_six_local(club: Club, clean_f
         club, club.coach, "wod post", {"workout": "10x400m @ 68", "date": "tomorrow"}
     )
     assert "scheduled for 06:00 (UTC)" in reply.content
-    assert reply.content.endswith("Parsed: 10 × 400 m @ 1:08.00")
+    assert reply.content.endswith("Parsed: 10 × 400 m @ 1:08.00 — 10 reps")
 
     # Athletes don't see it in the list yet; coaches do.
     reply = await _slash(club, club.ana, "wod list", {"days": 2})

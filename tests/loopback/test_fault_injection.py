@@ -1,10 +1,11 @@
 """Fault injection in the loopback fake: 429s and 5xx shaped like Discord's,
 checked against discord.py's own HTTP client (which is what decides whether a
-fault is retried), and requests held at a chosen point."""
+fault is retried), requests held at a chosen point, and a slow Discord."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -185,3 +186,83 @@ async def test_a_hold_for_every_request_keeps_them_until_dropped(
     assert sum(not isinstance(o, BaseException) and o.status == 200 for o in outcomes) == 1
     assert len(fake.messages(channel)) == 1 and rest.held == 2
     assert (await _raw(fake, channel)).status == 200  # both holds are spent
+
+
+# ------------------------------------------------------------------ slow Discord
+async def test_delayed_requests_wait_concurrently_until_cancelled(
+    fake: FakeDiscord, channel: Channel
+) -> None:
+    slow = fake.rest.delay(MESSAGES, 0.3)
+    start = time.perf_counter()
+    first, second = await asyncio.gather(_raw(fake, channel), _raw(fake, channel))
+    elapsed = time.perf_counter() - start
+    # Both applied, each 0.3 s late, side by side (a race, not a queue).
+    assert (first.status, second.status) == (200, 200)
+    assert 0.3 <= elapsed < 0.55
+    assert len(fake.messages(channel)) == 2 and len(slow.hits) == 2
+    slow.cancel()
+    start = time.perf_counter()
+    await _raw(fake, channel)
+    assert time.perf_counter() - start < 0.25 and len(slow.hits) == 2
+
+
+async def test_a_delay_with_a_count_and_as_a_context_manager(
+    fake: FakeDiscord, channel: Channel
+) -> None:
+    other = fake.create_channel(fake.guilds[channel.guild_id], "general")  # type: ignore[index]
+    with fake.rest.delay(
+        lambda request: request.match_info.get("channel_id") == str(channel.id), 0.2, count=1
+    ) as once:
+        start = time.perf_counter()
+        await _raw(fake, other)  # not matched
+        assert time.perf_counter() - start < 0.2
+        await _raw(fake, channel)
+        assert time.perf_counter() - start >= 0.2
+        assert not once.active
+        start = time.perf_counter()
+        await _raw(fake, channel)  # count used up
+        assert time.perf_counter() - start < 0.2
+    assert once.cancelled and once.hits == [f"POST /api/v10/channels/{channel.id}/messages"]
+
+
+async def test_an_edit_is_delayed_and_a_hold_comes_before_the_delay(
+    fake: FakeDiscord, channel: Channel, http: discord.http.HTTPClient
+) -> None:
+    sent = await _send(http, channel, "draft")
+    edit_route = "PATCH /channels/{channel_id}/messages/{message_id}"
+    held = fake.rest.hold(edit_route)
+    fake.rest.delay(edit_route, 0.3, count=1)
+    start = time.perf_counter()
+    with discord.http.handle_message_parameters(content="final") as params:
+        editing = asyncio.create_task(http.edit_message(channel.id, sent["id"], params=params))
+        await held.reached()  # reached at once: holds are met before the delay
+    assert time.perf_counter() - start < 0.25
+    released = time.perf_counter()
+    held.release()
+    assert (await editing)["content"] == "final"
+    assert time.perf_counter() - released >= 0.3  # then Discord takes its time
+    assert fake.messages(channel)[0].content == "final"
+
+    # A dropped request never reaches the delay; a faulted one is answered at once.
+    dropped = fake.rest.hold(MESSAGES)
+    delay = fake.rest.delay(MESSAGES, 0.3, count=1)
+    posting = asyncio.create_task(_raw(fake, channel))
+    await dropped.reached()
+    dropped.drop()
+    with pytest.raises(aiohttp.ClientError):
+        await posting
+    assert delay.hits == [] and delay.active
+    fake.rest.inject_faults(MESSAGES, [503])
+    start = time.perf_counter()
+    assert (await _raw(fake, channel)).status == 503
+    assert time.perf_counter() - start < 0.25 and delay.hits == []
+    delay.cancel()
+
+
+def test_a_delay_needs_a_known_route_and_sane_numbers(fake: FakeDiscord) -> None:
+    with pytest.raises(ValueError, match="not a route"):
+        fake.rest.delay("POST /channel/{channel_id}/messages", 0.1)
+    with pytest.raises(ValueError, match="finite number"):
+        fake.rest.delay(MESSAGES, -1)
+    with pytest.raises(ValueError, match="count"):
+        fake.rest.delay(MESSAGES, 0.1, count=0)
