@@ -160,10 +160,11 @@ class ComponentRouter:
 
 
 # ------------------------------------------------------------------- confirms
-_ACTION = re.compile(r"[a-z][a-z-]{0,19}")
+# Kept short enough that the longest custom id fits Discord's 100 characters.
+_ACTION = re.compile(r"[a-z][a-z-]{0,15}")
 CONFIRM_PATTERN = (
-    r"trackside:confirm:(?P<action>[a-z][a-z-]{0,19}):(?P<boot>[0-9a-f]{8}):"
-    r"(?P<issued>[0-9]{1,12}):(?P<owner>[0-9]{1,20}):(?P<target>[0-9]{1,20}):(?P<choice>yes|no)"
+    r"trackside:confirm:(?P<action>[a-z][a-z-]{0,15}):(?P<boot>[0-9a-f]{8}):"
+    r"(?P<issued>[0-9]{1,10}):(?P<owner>[0-9]{1,20}):(?P<target>[0-9]{1,19}):(?P<choice>yes|no)"
 )
 
 

@@ -56,6 +56,22 @@ def _seconds(value: float) -> str:
     return f"{value:.0f} s" if value >= 1 else "a moment"
 
 
+_UNUSABLE = {
+    discord.AppCommandOptionType.channel: (
+        "That channel isn't in this server (or I can't see it); pick one of this server's channels."
+    ),
+    discord.AppCommandOptionType.role: "That role isn't in this server; pick one of its roles.",
+    discord.AppCommandOptionType.user: "I can't find that person; pick someone from the list.",
+}
+
+
+def _unusable_option(error: app_commands.TransformerError) -> str:
+    return _UNUSABLE.get(
+        error.type,
+        "I can't use that value for one of the options here; pick one Discord offers.",
+    )
+
+
 # (exception type, message builder, may a command example follow?) — first match wins.
 _Rule = tuple[type[BaseException], Callable[[BaseException], str], bool]
 _RULES: list[_Rule] = [
@@ -83,10 +99,7 @@ _RULES: list[_Rule] = [
         # takes (a channel or role it cannot resolve, say): only a modified
         # client sends one, but the answer is still a clear refusal.
         app_commands.TransformerError,
-        lambda e: (
-            "I can't use that value for one of the options here; pick one of the values "
-            "Discord offers."
-        ),
+        lambda e: _unusable_option(e),  # type: ignore[arg-type]
         True,
     ),
     (

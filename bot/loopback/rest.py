@@ -256,10 +256,24 @@ class Delay:
     count: int | None
     hits: list[str] = field(default_factory=list)
     cancelled: bool = False
+    _hit: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @property
     def active(self) -> bool:
         return not self.cancelled and (self.count is None or len(self.hits) < self.count)
+
+    def _record(self, shown: str) -> None:
+        self.hits.append(shown)
+        self._hit.set()
+
+    async def reached(self, timeout: float = 10) -> str:  # noqa: ASYNC109
+        """Wait until a request is being delayed (the bot has sent it, Discord
+        has not applied it yet); returns its ``"METHOD path"``."""
+        try:
+            await asyncio.wait_for(self._hit.wait(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"no request to {self.route} within {timeout:g} s") from None
+        return self.hits[0]
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -354,7 +368,7 @@ class RestApi:
         self._delays = [(m, d) for m, d in self._delays if d.active]
         for matches, delay in self._delays:
             if matches(request):
-                delay.hits.append(_shown(request))
+                delay._record(_shown(request))
                 return delay
         return None
 

@@ -231,6 +231,17 @@ class World:
         )
         return member
 
+    def remove_member(self, member: Member) -> None:
+        """The member leaves the guild (GUILD_MEMBER_REMOVE); the user remains,
+        as on Discord, and can still be named in a user option."""
+        guild = self.guilds[member.guild_id]
+        guild.members.pop(member.id, None)
+        self._dispatch(
+            "GUILD_MEMBER_REMOVE",
+            {"guild_id": str(guild.id), "user": member.user.payload()},
+            INTENT_GUILD_MEMBERS,
+        )
+
     def allow_command_for_everyone(self, guild: Guild, command_name: str) -> None:
         """What a server admin does in Server Settings → Integrations: let
         every member use a command despite its default_member_permissions.
