@@ -11,6 +11,9 @@ from bot.domain.workout import Workout, parsed_summary, short_summary, workout_f
 from bot.ui import Rendered, inline_text, literal_text, render
 from db.workouts import StoredWorkout
 
+# The parsed reps fit one embed field, cut between groups if a workout of
+# 200 different reps ever needs it (the coach's own text is the whole story).
+PARSED_LIMIT = 1000
 POST_FOOTER = "Press Submit splits, or use /splits submit, after the workout."
 
 
@@ -31,7 +34,7 @@ def workout_answer(workout: StoredWorkout, *, status: str | None = None) -> Answ
     parsed = parsed_of(workout)
     fields = [
         Field("Date", long_date(workout.local_date), inline=True),
-        Field("Parsed", parsed_summary(parsed)),
+        Field("Parsed", parsed_summary(parsed, limit=PARSED_LIMIT)),
     ]
     # What the coach typed, shown as typed (escaped), never as markup that
     # could swallow the fields below or restyle the post.

@@ -21,7 +21,7 @@ from bot.core import Trackside
 from bot.domain import limits
 from bot.domain.dates import parse_date
 from bot.domain.schedule import candidate_window, is_due
-from bot.domain.workout import parse_workout, parsed_summary, summarise, workout_to_json
+from bot.domain.workout import parse_workout, parsed_summary, short_summary, workout_to_json
 from bot.errors import UserError
 from bot.permissions import is_coach, require_coach, require_guild
 from bot.submissions import mismatching
@@ -29,7 +29,7 @@ from bot.ui import inline_text, render, send_answer
 from cogs import _splits_form
 from cogs._server import server_context
 from cogs._wod_posts import ALREADY_POSTING, CLAIM_TIMEOUT, WorkoutPoster
-from cogs._wod_text import long_date, parsed_of, workout_answer
+from cogs._wod_text import PARSED_LIMIT, long_date, parsed_of, workout_answer
 from db.guild_settings import GuildSettings
 from db.submissions import SubmissionQueries
 from db.workouts import NewWorkout, StoredWorkout, WorkoutQueries
@@ -210,7 +210,8 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
                 f"{verb}; scheduled for {settings.post_time} ({settings.timezone}) "
                 f"that day in <#{where}>"
             )
-        text = f"{outcome}: workout for {long_date(day)}.\nParsed: {parsed_summary(parsed)}"
+        parsed_text = parsed_summary(parsed, limit=PARSED_LIMIT)
+        text = f"{outcome}: workout for {long_date(day)}.\nParsed: {parsed_text}"
         if replaced:
             submitted = await self.submissions.for_workout(stored.id)
             stale = mismatching(submitted, parsed.distances)
@@ -263,7 +264,10 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         lines = []
         for workout in workouts:
             parsed = parsed_of(workout)
-            reps = summarise(parsed) if parsed.reps else workout.text
+            # One line per day: the reps (cut between groups) or the start of
+            # the text, cut before it is escaped so no escape is cut in half.
+            text = workout.text if len(workout.text) <= 200 else workout.text[:199] + "…"
+            reps = short_summary(parsed, limit=200) if parsed.reps else text
             name = f"**{inline_text(workout.title)}**: " if workout.title else ""
             lines.append(
                 f"`{workout.local_date:%a %d %b}` {name}{inline_text(reps)}"

@@ -802,12 +802,16 @@ def summarise(workout: Workout) -> str:
     return ", ".join(parts) if parts else NO_REPS
 
 
-def parsed_summary(workout: Workout) -> str:
-    """:func:`summarise` with the total a coach checks: ``3 × (4 × 300 m) — 12 reps``."""
+def parsed_summary(workout: Workout, limit: int | None = None) -> str:
+    """:func:`summarise` with the total a coach checks: ``3 × (4 × 300 m) — 12 reps``;
+    within ``limit`` characters (cut at a group boundary) when given."""
     if not workout.reps:
         return NO_REPS
     count = len(workout.reps)
-    return f"{summarise(workout)} — {count} rep{'' if count == 1 else 's'}"
+    total = f" — {count} rep{'' if count == 1 else 's'}"
+    if limit is None:
+        return summarise(workout) + total
+    return short_summary(workout, limit=limit - len(total)) + total
 
 
 def short_summary(workout: Workout, limit: int = 100) -> str:
