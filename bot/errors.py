@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import InputError
+from bot.options import check_registered_limits
 from db.base import DatabaseBusy, DatabaseUnavailable, StorageError
 
 log = logging.getLogger(__name__)
@@ -42,11 +43,15 @@ class NotAllowed(app_commands.CheckFailure):
 
 
 def _unwrap(error: BaseException) -> BaseException:
-    # discord.py wraps what a callback raised; transformers chain the cause.
+    # discord.py wraps what a callback raised; a transformer chains the cause,
+    # which is the answer when it is a user error of ours and a discord.py
+    # internal (an AttributeError on an unresolvable id, say) otherwise.
     while True:
         if isinstance(error, app_commands.CommandInvokeError):
             error = error.original
-        elif isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+        elif isinstance(error, app_commands.TransformerError) and isinstance(
+            error.__cause__, InputError | UserError | NotAllowed
+        ):
             error = error.__cause__
         else:
             return error
@@ -208,7 +213,18 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
 
 
 class ErrorReportingTree(app_commands.CommandTree):
-    """The bot's command tree: every command error goes through one table."""
+    """The bot's command tree: every command error goes through one table,
+    and no command runs with an option outside its registered limits."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        try:
+            check_registered_limits(interaction)
+        except InputError as error:
+            await report_error(interaction, error)
+            return False
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

@@ -12,6 +12,7 @@ from bot.clock import epoch_ms
 from bot.core import Trackside
 from bot.domain.dates import canonical_timezone, local_today, parse_post_time, timezone_names
 from bot.domain.errors import InputError
+from bot.options import ShortText
 from bot.permissions import require_guild, require_manage_guild
 from bot.ui import inline_text, send_answer
 from cogs._server import server_today
@@ -108,7 +109,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
         extras={"example": "`/config post-time time:06:00`"},
     )
     @app_commands.describe(time="HH:MM, 24-hour clock, e.g. 06:00 or 17:30")
-    async def post_time(self, interaction: discord.Interaction, time: str) -> None:
+    async def post_time(self, interaction: discord.Interaction, time: ShortText) -> None:
         at = parse_post_time(time)
         settings = await self._update(interaction, post_time=f"{at:%H:%M}")
         await self._reply(
@@ -122,7 +123,7 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
         extras={"example": "`/config timezone timezone:America/Los_Angeles`"},
     )
     @app_commands.describe(timezone="e.g. America/Los_Angeles, Europe/London, UTC")
-    async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+    async def timezone(self, interaction: discord.Interaction, timezone: ShortText) -> None:
         name = canonical_timezone(timezone)
         if name is None:
             raise InputError(

@@ -18,6 +18,7 @@ from bot.answers import Answer
 from bot.clock import epoch_ms
 from bot.core import Trackside
 from bot.domain import scoring
+from bot.options import ShortText
 from bot.ui import send_answer
 from db import PaceHistory
 
@@ -62,7 +63,9 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
         extras={"example": "`/pace convert time:37.47 distance:300m`"},
     )
     @app_commands.describe(time=f"Your time ({TIME_HELP})", distance=f"Distance ({DISTANCE_HELP})")
-    async def convert(self, interaction: discord.Interaction, time: str, distance: str) -> None:
+    async def convert(
+        self, interaction: discord.Interaction, time: ShortText, distance: ShortText
+    ) -> None:
         answer = answers.pace_convert(time, distance)
         await self._answer(
             interaction, answer, "pace convert", _inputs(time=time, distance=distance)
@@ -79,7 +82,11 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
         lap="Lap length (default 400m)",
     )
     async def laps(
-        self, interaction: discord.Interaction, time: str, distance: str, lap: str | None = None
+        self,
+        interaction: discord.Interaction,
+        time: ShortText,
+        distance: ShortText,
+        lap: ShortText | None = None,
     ) -> None:
         answer = answers.pace_laps(time, distance, lap)
         await self._answer(
@@ -100,9 +107,9 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     async def predict(
         self,
         interaction: discord.Interaction,
-        time: str,
-        distance: str,
-        target: str | None = None,
+        time: ShortText,
+        distance: ShortText,
+        target: ShortText | None = None,
         sex: Literal["male", "female"] = "male",
     ) -> None:
         answer = answers.pace_predict(time, distance, target, sex)
@@ -119,7 +126,9 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
         extras={"example": "`/pace vdot time:20:00 distance:5k`"},
     )
     @app_commands.describe(time=f"Race time ({TIME_HELP})", distance=f"Race ({DISTANCE_HELP})")
-    async def vdot(self, interaction: discord.Interaction, time: str, distance: str) -> None:
+    async def vdot(
+        self, interaction: discord.Interaction, time: ShortText, distance: ShortText
+    ) -> None:
         answer = answers.pace_vdot(time, distance)
         await self._answer(interaction, answer, "pace vdot", _inputs(time=time, distance=distance))
 
@@ -137,8 +146,8 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     async def score(
         self,
         interaction: discord.Interaction,
-        time: str,
-        event: str,
+        time: ShortText,
+        event: ShortText,
         sex: Literal["male", "female"] = "male",
         indoor: bool = False,
     ) -> None:
@@ -174,8 +183,8 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     async def agegrade(
         self,
         interaction: discord.Interaction,
-        time: str,
-        distance: str,
+        time: ShortText,
+        distance: ShortText,
         age: app_commands.Range[int, 5, 110],
         sex: Literal["male", "female"],
         venue: Literal["road", "track"] | None = None,

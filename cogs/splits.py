@@ -26,6 +26,7 @@ from bot.domain.pace import pace_per
 from bot.domain.times import format_time
 from bot.errors import NotAllowed, UserError
 from bot.export import ExportRow, export_csv, export_filename
+from bot.options import ShortText
 from bot.permissions import is_coach, require_guild
 from bot.split_answers import board_answer, history_lines, short_date
 from bot.submissions import analysis_of
@@ -115,7 +116,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         self,
         interaction: discord.Interaction,
         splits: app_commands.Range[str, 1, limits.SPLITS_TEXT.max_length],
-        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        date: ShortText | None = None,
         note: app_commands.Range[str, 1, limits.ATHLETE_NOTE.max_length] | None = None,
     ) -> None:
         await submit_and_reply(self.bot, interaction, date_text=date, text=splits, note=note)
@@ -166,7 +167,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def board(
         self,
         interaction: discord.Interaction,
-        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        date: ShortText | None = None,
     ) -> None:
         guild_id, _, today = await server_context(self.bot, interaction)
         day = parse_date(date or "today", today, direction="back")
@@ -187,7 +188,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def delete(
         self,
         interaction: discord.Interaction,
-        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        date: ShortText | None = None,
         athlete: discord.User | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
@@ -225,8 +226,8 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def export(
         self,
         interaction: discord.Interaction,
-        since: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
-        until: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        since: ShortText | None = None,
+        until: ShortText | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         first = parse_date(since, today, direction="back") if since else BEGINNING
@@ -282,12 +283,13 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def chart(
         self,
         interaction: discord.Interaction,
-        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        date: ShortText | None = None,
         athlete: discord.User | None = None,
     ) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         subject = self._subject(interaction, settings, athlete, "chart splits")
-        name = subject.display_name
+        # An id Discord could not resolve arrives as a bare discord.Object.
+        name = getattr(subject, "display_name", None) or "them"
         if date is not None:
             day = parse_date(date, today, direction="back")
             found = await self.submissions.get(guild_id, day, subject.id)

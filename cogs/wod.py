@@ -23,6 +23,7 @@ from bot.domain.dates import parse_date
 from bot.domain.schedule import candidate_window, is_due
 from bot.domain.workout import parse_workout, parsed_summary, short_summary, workout_to_json
 from bot.errors import UserError
+from bot.options import ShortText
 from bot.permissions import is_coach, require_coach, require_guild
 from bot.submissions import mismatching
 from bot.ui import inline_text, render, send_answer
@@ -157,7 +158,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         self,
         interaction: discord.Interaction,
         workout: app_commands.Range[str, 1, limits.WORKOUT_TEXT.max_length],
-        date: app_commands.Range[str, 1, limits.SHORT_INPUT] | None = None,
+        date: ShortText | None = None,
         title: app_commands.Range[str, 1, limits.TITLE.max_length] | None = None,
         recovery: app_commands.Range[str, 1, limits.RECOVERY.max_length] | None = None,
         notes: app_commands.Range[str, 1, limits.WORKOUT_NOTES.max_length] | None = None,
@@ -235,7 +236,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         extras={"example": "`/wod show date:yesterday`"},
     )
     @app_commands.describe(date=DATE_HELP)
-    async def show(self, interaction: discord.Interaction, date: str) -> None:
+    async def show(self, interaction: discord.Interaction, date: ShortText) -> None:
         _, settings, today = await server_context(self.bot, interaction)
         day = parse_date(date, today, direction="back")
         await self._show(interaction, day, settings, today)
@@ -288,7 +289,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         extras={"example": "`/wod delete date:tomorrow`"},
     )
     @app_commands.describe(date=DATE_HELP)
-    async def delete(self, interaction: discord.Interaction, date: str) -> None:
+    async def delete(self, interaction: discord.Interaction, date: ShortText) -> None:
         guild_id, settings, today = await server_context(self.bot, interaction)
         require_coach(interaction, settings, "delete workouts")
         day = parse_date(date, today, direction="back")

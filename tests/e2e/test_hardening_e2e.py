@@ -153,10 +153,11 @@ async def test_a_form_naming_a_scheduled_workout_stores_nothing_and_reveals_noth
 async def test_a_4000_character_note_is_refused_by_command_and_by_form(
     club: Club, clean_fake
 ) -> None:
+    # The command is stopped at the door (the option's registered length)...
     reply = await refused(
         club, club.ana, "splits submit", {"splits": ANA_SPLITS, "note": "n" * 4000}
     )
-    assert reply.content.startswith("The note is 4,000 characters long; the limit is 300.")
+    assert reply.content.startswith("`note` is 4,000 characters long; the limit is 300.")
     post = the_post(club)
     workout_id = post.buttons()[0]["custom_id"].rsplit(":", 1)[1]
     before = database_digest(club.database_path)
@@ -168,6 +169,7 @@ async def test_a_4000_character_note_is_refused_by_command_and_by_form(
         message=post,
     )
     reply = await itx.wait_reply()
+    # ...and the form, which has no registration to check, by the use case.
     assert reply.ephemeral
     assert reply.content.startswith("The note is 4,000 characters long; the limit is 300.")
     assert database_digest(club.database_path) == before
@@ -176,14 +178,16 @@ async def test_a_4000_character_note_is_refused_by_command_and_by_form(
 @pytest.mark.parametrize(
     ("command", "options", "expected"),
     [
-        ("wod list", {"days": 1_000_000_000}, "Days must be from 1 to 60, not 1000000000."),
-        ("wod list", {"days": 0}, "Days must be from 1 to 60, not 0."),
-        ("splits mine", {"limit": 10**80}, "Limit must be from 1 to 50, not 10000000000…."),
-        ("wod post", {"workout": "x" * 1001}, "The workout is 1,001 characters long"),
-        ("wod post", {"workout": SEED, "title": "t" * 101}, "The title is 101 characters long"),
-        ("wod post", {"workout": SEED, "notes": "n" * 5000}, "The notes is 5,000 characters"),
-        ("wod post", {"workout": SEED, "recovery": "r" * 1001}, "The recovery is 1,001"),
-        ("splits submit", {"splits": "29.78 " * 200}, "The splits is 1,200 characters long"),
+        ("wod list", {"days": 1_000_000_000}, "`days` must be from 1 to 60, not 1000000000."),
+        ("wod list", {"days": 0}, "`days` must be from 1 to 60, not 0."),
+        ("splits mine", {"limit": 10**80}, "`limit` must be from 1 to 50, not 10000000000…."),
+        ("wod post", {"workout": "x" * 1001}, "`workout` is 1,001 characters long"),
+        ("wod post", {"workout": SEED, "title": "t" * 101}, "`title` is 101 characters long"),
+        ("wod post", {"workout": SEED, "notes": "n" * 5000}, "`notes` is 5,000 characters"),
+        ("wod post", {"workout": SEED, "recovery": "r" * 1001}, "`recovery` is 1,001"),
+        ("splits submit", {"splits": "29.78 " * 200}, "`splits` is 1,200 characters long"),
+        ("pace convert", {"time": " 37.47" + " " * 100, "distance": "300m"}, "`time` is 106"),
+        ("pace predict", {"time": "37.47", "distance": "300m", "sex": "f"}, "`sex` must be"),
     ],
     ids=lambda value: str(value)[:30],
 )
