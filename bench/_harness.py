@@ -235,9 +235,7 @@ class SqlCounter:
         The wrappers are instance attributes, so every query class holding
         this database object goes through them.
         """
-        await database._conn.set_trace_callback(self._trace)
-        if database._direct is not None:  # the event loop's connection for units of work
-            database._direct.set_trace_callback(self._trace)
+        await database.set_trace_callback(self._trace)
         counter = self
 
         def timed(call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
@@ -251,23 +249,9 @@ class SqlCounter:
 
             return wrapper
 
-        transaction = database.transaction
-
-        @contextlib.asynccontextmanager
-        async def timed_transaction() -> AsyncIterator[Any]:
-            started = time.perf_counter()
-            try:
-                async with transaction() as tx:
-                    yield tx
-            finally:
-                counter.db_seconds += time.perf_counter() - started
-                counter.db_calls += 1
-
         database.fetch_one = timed(database.fetch_one)
         database.fetch_all = timed(database.fetch_all)
         database.run = timed(database.run)  # a whole unit of work
-        database.transaction = timed_transaction
-        # database.execute goes through transaction(): counted once, there.
 
     def by_kind(self) -> dict[str, int]:
         kinds: dict[str, int] = {}

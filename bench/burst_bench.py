@@ -90,10 +90,9 @@ async def _burst(size: int, tally: LogTally) -> Burst:
                     for athlete in club.athletes
                 ]
                 await asyncio.gather(*(settle(itx, timeout=60) for itx in records))
-                # Work whose reply came too late may still be committing: the
-                # connection's lock is FIFO, so taking it waits for all of it.
-                async with bot.db._lock:
-                    pass
+                # Work whose reply came too late may still be committing: units
+                # take the connection in turn (FIFO), so one more waits for all of it.
+                await bot.db.run(lambda tx: tx.fetch_one("SELECT 1"))
             replied = [itx.replied_at for itx in records if itx.replied_at is not None]
             seconds = (max(replied) if replied else 0.0) - min(itx.created_at for itx in records)
         # Counted with a separate plain connection, after the bot closed its own.
@@ -165,11 +164,12 @@ def report(bursts: list[Burst]) -> None:
         print(f"  bot log warnings/errors: {b.logs}")
 
 
-async def main(sizes: list[int]) -> None:
+async def main(sizes: list[int]) -> list[Burst]:
     started = time.perf_counter()
     bursts = [await one_burst(size) for size in sizes]
     report(bursts)
     print(f"(burst run {time.perf_counter() - started:.1f} s)")
+    return bursts
 
 
 if __name__ == "__main__":

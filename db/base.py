@@ -5,13 +5,14 @@ protocols only, with portable SQL: named ``:param`` placeholders, standard
 ``INSERT ... ON CONFLICT`` upserts and ``RETURNING``. SQLite is the embedded
 default (``db/sqlite.py``); a PostgreSQL back end for multi-process deployments
 can implement the same protocols (translating ``:name`` placeholders) without
-touching a single query class or cog.
+touching a single query class or cog. The whole interface: ``run(unit)`` for
+writes, ``fetch_one`` / ``fetch_all`` for reads, ``check_writable``,
+``migrate`` and ``close``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypeVar
 
 Params = Mapping[str, Any]
@@ -44,12 +45,8 @@ class DatabaseUnavailable(StorageError):
     folder, disk full, I/O error."""
 
 
-class Executor(Protocol):
-    """Runs statements; inside a transaction every call belongs to it."""
-
-    async def execute(self, sql: str, params: Params | None = None) -> int:
-        """Run one statement and return the number of rows it changed."""
-        ...
+class Reader(Protocol):
+    """Runs queries."""
 
     async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
         """Run a query (or a statement with ``RETURNING``) and return its first row."""
@@ -60,25 +57,29 @@ class Executor(Protocol):
         ...
 
 
-class Database(Executor, Protocol):
-    """A database handle. Reads may go straight through it; writes only via
-    :meth:`run` or :meth:`transaction`, which commit on success and roll back
-    on any error, so a unit of work is never half-stored."""
+class Executor(Reader, Protocol):
+    """What a unit of work is given: every call belongs to its transaction."""
 
-    def transaction(self) -> AbstractAsyncContextManager[Executor]:
-        """Open one write transaction (``async with db.transaction() as tx``)."""
+    async def execute(self, sql: str, params: Params | None = None) -> int:
+        """Run one statement and return the number of rows it changed."""
         ...
+
+
+class Database(Reader, Protocol):
+    """A database handle. Reads may go straight through it; writes only via
+    :meth:`run`, which commits on success and rolls back on any error, so a
+    unit of work is never half-stored."""
 
     async def run(self, work: Callable[[Executor], Awaitable[T]]) -> T:
         """Run ``work(tx)`` as one write transaction and return its result.
 
-        The same all-or-nothing unit of work as :meth:`transaction`, written
-        as a function so a back end may run it where it is cheapest: SQLite
-        runs the whole unit without suspending, on the event loop's thread
-        when the write lock is free. ``work`` may await only ``tx``'s methods
-        (no Discord calls, no sleeps), touch a bounded number of rows (by key
-        or index, not a scan of history), and must have no effect but through
-        ``tx``: a back end may roll an attempt back and start ``work`` again.
+        ``work`` may await only ``tx``'s methods (no Discord calls, no sleeps),
+        touch a bounded number of rows (by key or index, not a scan of
+        history), and must have no effect but through ``tx``: a back end may
+        roll an attempt back and run ``work`` again (PostgreSQL does, on a
+        serialization failure). Raises :class:`DatabaseBusy` when the write
+        lock stays elsewhere past the back end's budget (2 s: an interaction
+        must be answered within Discord's 3).
         """
         ...
 

@@ -24,8 +24,15 @@ async def test_latency_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 async def test_burst_bench_counts_rows(capsys: pytest.CaptureFixture[str]) -> None:
-    await burst_bench.main([5])
-    assert "yes" in capsys.readouterr().out
+    [burst] = await burst_bench.main([5])
+    # Every athlete answered and stored exactly once, with all five reps.
+    assert burst.ok == burst.stored == 5
+    assert burst.duplicates == burst.missed_deadline == burst.error_replies == 0
+    assert burst.split_rows == 5 * burst_bench.REPS
+    [row] = [
+        line for line in capsys.readouterr().out.splitlines() if line.lstrip().startswith("5 ")
+    ]
+    assert row.endswith("  yes")  # the table's "stored exactly once" column
 
 
 async def test_post_scale_child_posts_every_server() -> None:

@@ -22,6 +22,12 @@ async def database(tmp_path: Path) -> AsyncIterator[SQLiteDatabase]:
     await db.close()
 
 
+def _writer(db: SQLiteDatabase) -> sqlite3.Connection:
+    """The back end's connection for units of work: a test of the back end
+    itself may make it refuse writes, as a disk remounted read-only would."""
+    return db._writer
+
+
 async def _keys(db: SQLiteDatabase) -> list[str]:
     return [row["key"] for row in await db.fetch_all("SELECT key FROM app_state ORDER BY key")]
 
@@ -29,13 +35,15 @@ async def _keys(db: SQLiteDatabase) -> list[str]:
 async def test_a_write_refused_mid_transaction_rolls_back_the_whole_unit(
     database: SQLiteDatabase,
 ) -> None:
+    async def unit(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('first', 'x')")
+        # From here the database refuses writes, as a disk remounted read-only does.
+        await tx.execute("PRAGMA query_only = ON")
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('second', 'x')")
+
     with pytest.raises(DatabaseUnavailable, match="it is read-only"):
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO app_state (key, value) VALUES ('first', 'x')")
-            # From here the database refuses writes, as a disk remounted read-only does.
-            await tx.execute("PRAGMA query_only = ON")
-            await tx.execute("INSERT INTO app_state (key, value) VALUES ('second', 'x')")
-    await database.fetch_one("PRAGMA query_only = OFF")
+        await database.run(unit)
+    _writer(database).execute("PRAGMA query_only = OFF")
     assert await _keys(database) == []  # not half-stored
     await AppState(database).set("after", "works")  # the connection is not stuck
     assert await _keys(database) == ["after"]
@@ -47,9 +55,10 @@ async def test_the_writability_probe_changes_nothing(database: SQLiteDatabase) -
     await database.check_writable()
     assert await database.schema_version() == version
     assert await _keys(database) == ["kept"]
-    await database.fetch_one("PRAGMA query_only = ON")
+    _writer(database).execute("PRAGMA query_only = ON")
     with pytest.raises(DatabaseUnavailable, match="read-only"):
         await database.check_writable()
+    _writer(database).execute("PRAGMA query_only = OFF")
 
 
 async def test_a_folder_that_cannot_be_created_is_named(tmp_path: Path) -> None:
@@ -64,5 +73,6 @@ async def test_a_bad_statement_is_still_a_bug_not_a_storage_fault(
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         await database.fetch_all("SELECT * FROM no_such_table")
     with pytest.raises(sqlite3.IntegrityError):
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO app_state (key, value) VALUES ('k', NULL)")
+        await database.run(
+            lambda tx: tx.execute("INSERT INTO app_state (key, value) VALUES ('k', NULL)")
+        )

@@ -42,8 +42,7 @@ async def test_old_database_with_data_is_upgraded_in_place(tmp_path: Path) -> No
     db = await open_database(tmp_path / "old.db")
     try:
         assert await db.migrate([v1]) == [1]
-        async with db.transaction() as tx:
-            await tx.execute("INSERT INTO t (x) VALUES (:x)", {"x": "kept"})
+        await db.run(lambda tx: tx.execute("INSERT INTO t (x) VALUES (:x)", {"x": "kept"}))
         assert await db.migrate([v1, v2]) == [2]
         assert await db.fetch_all("SELECT x, y FROM t") == [{"x": "kept", "y": 7}]
         assert await db.schema_version() == 2
@@ -70,19 +69,20 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
     db = await open_database(tmp_path / "future.db")
     try:
         await db.migrate()
-        async with db.transaction() as tx:
-            await tx.execute("PRAGMA user_version = 999")
+        await db.run(lambda tx: tx.execute("PRAGMA user_version = 999"))
         with pytest.raises(RuntimeError, match="newer than this code"):
             await db.migrate()
     finally:
         await db.close()
 
 
-async def test_transaction_rolls_back_everything_on_error(database: SQLiteDatabase) -> None:
+async def test_a_unit_rolls_back_everything_on_error(database: SQLiteDatabase) -> None:
+    async def unit(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
+        1 / 0  # noqa: B018
+
     with pytest.raises(ZeroDivisionError):
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
-            1 / 0  # noqa: B018
+        await database.run(unit)
     assert await database.fetch_all("SELECT * FROM app_state") == []
 
 
@@ -110,18 +110,31 @@ async def test_run_rolls_back_everything_on_error(database: SQLiteDatabase) -> N
     assert await AppState(database).get("after") == "ok"
 
 
-async def test_run_refuses_a_unit_that_awaits_anything_but_its_executor(
+async def test_a_unit_that_suspends_keeps_the_connection_to_itself(
     database: SQLiteDatabase,
 ) -> None:
-    # It runs on the database thread in one go: a sleep (or a Discord call)
-    # inside it is a bug, reported instead of run half-way, and nothing is kept.
-    async def unit(tx) -> None:
-        await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
-        await asyncio.sleep(0)
+    # A unit should await only its executor; one that awaits something else
+    # still cannot interleave with another unit on the shared connection.
+    order: list[str] = []
 
-    with pytest.raises(RuntimeError, match="may await only its executor"):
-        await database.run(unit)
-    assert await database.fetch_all("SELECT * FROM app_state") == []
+    async def slow(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('slow', '1')")
+        order.append("slow wrote")
+        await asyncio.sleep(0.05)
+        order.append("slow done")
+
+    async def quick(tx) -> None:
+        order.append("quick started")
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('quick', '1')")
+
+    first = asyncio.create_task(database.run(slow))
+    await asyncio.sleep(0)
+    await asyncio.gather(first, database.run(quick))
+    assert order == ["slow wrote", "slow done", "quick started"]
+    assert [r["key"] for r in await database.fetch_all("SELECT key FROM app_state")] == [
+        "quick",
+        "slow",
+    ]
 
 
 async def test_saved_submission_equals_the_one_read_back(database: SQLiteDatabase) -> None:
@@ -163,17 +176,20 @@ async def test_concurrent_units_of_work_never_interleave(database: SQLiteDatabas
     """One task's rollback must not wipe another task's uncommitted insert."""
     started = asyncio.Event()
 
+    async def fails(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('fail', 'x')")
+        started.set()
+        await asyncio.sleep(0.01)  # a unit that suspends keeps the connection to itself
+        raise RuntimeError("boom")
+
     async def failing() -> None:
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO app_state (key, value) VALUES ('fail', 'x')")
-            started.set()
-            await asyncio.sleep(0.01)
-            raise RuntimeError("boom")
+        await database.run(fails)
 
     async def succeeding() -> None:
         await started.wait()
-        async with database.transaction() as tx:
-            await tx.execute("INSERT INTO app_state (key, value) VALUES ('ok', 'y')")
+        await database.run(
+            lambda tx: tx.execute("INSERT INTO app_state (key, value) VALUES ('ok', 'y')")
+        )
 
     results = await asyncio.gather(failing(), succeeding(), return_exceptions=True)
     assert isinstance(results[0], RuntimeError)
@@ -233,7 +249,8 @@ async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
     db = await open_database(tmp_path / "seasons.db")
     try:
         assert await db.migrate(migrations[:4]) == [1, 2, 3, 4]
-        async with db.transaction() as tx:  # last season, written by the old schema
+
+        async def last_season(tx) -> None:  # written by the old schema
             for day, (guild, athlete, times) in enumerate(
                 [(7, 3, (30_500, 31_000)), (7, 3, (30_200, 30_900)), (7, 4, (29_000, 29_500))]
             ):
@@ -250,6 +267,8 @@ async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
                         " VALUES (:s, :r, '250', :t)",
                         {"s": row["id"], "r": rep, "t": time_ms},
                     )
+
+        await db.run(last_season)
         assert await db.migrate(migrations[:5]) == [5]
 
         owners = await db.fetch_all(

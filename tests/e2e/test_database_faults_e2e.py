@@ -155,12 +155,10 @@ def _error_id(text: str) -> str:
 
 
 async def _query_only(club: Club, on: bool) -> None:
-    """Refuse writes on both of the bot's connections (the worker thread's
-    and the event loop's own, see SQLiteDatabase.run)."""
+    """Refuse writes on the bot's connection for units of work (the event
+    loop's own, see SQLiteDatabase.run), as a disk remounted read-only does."""
     pragma = f"PRAGMA query_only = {'ON' if on else 'OFF'}"
-    database = club.bot.db
-    await database._conn.execute(pragma)  # type: ignore[attr-defined]
-    database._direct.execute(pragma)  # type: ignore[attr-defined]
+    club.bot.db._writer.execute(pragma)  # type: ignore[attr-defined]
 
 
 async def _submit(club: Club, who: Member) -> Message:

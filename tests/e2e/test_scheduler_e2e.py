@@ -100,12 +100,13 @@ async def test_a_crash_between_send_and_store_does_not_double_post(tmp_path: Pat
         # Simulate the crash: the message went out, its id never got stored.
         db = await open_database(database)
         try:
-            async with db.transaction() as tx:
-                await tx.execute(
+            await db.run(
+                lambda tx: tx.execute(
                     "UPDATE workouts SET message_id = NULL, channel_id = NULL,"
                     " post_claimed_at = :long_ago",
                     {"long_ago": 0},
                 )
+            )
         finally:
             await db.close()
 
