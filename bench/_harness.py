@@ -24,9 +24,9 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core import minimal_intents
-from bot.loopback import MANAGE_GUILD, Channel, FakeDiscord, Guild, InteractionRecord, Member
-from bot.sandbox import INVITE_PERMISSIONS
+from bot.app import minimal_intents
+from loopback import MANAGE_GUILD, Channel, FakeDiscord, Guild, InteractionRecord, Member
+from loopback.sandbox import INVITE_PERMISSIONS
 
 # The e2e tests' clock: noon UTC on a Saturday, so "today" is fixed.
 CLUB_START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -34,8 +34,8 @@ from _harness import (
 )
 
 from bot.clock import ManualClock
-from bot.loopback import FakeDiscord
-from bot.sandbox import LOOPBACK_TOKEN, running_bot
+from loopback import FakeDiscord
+from loopback.sandbox import LOOPBACK_TOKEN, running_bot
 
 REPS = 5  # splits per submission (SEED_SPLITS)
 

@@ -49,11 +49,12 @@ from _harness import (
     settle,
 )
 
-from bot import answers, submissions
 from bot.clock import ManualClock
-from bot.loopback import FakeDiscord, InteractionRecord
-from bot.sandbox import LOOPBACK_TOKEN, running_bot
-from cogs import _splits_submit
+from cogs.pace import answers
+from cogs.splits import _cog as splits_cog
+from cogs.splits import submit as submissions
+from loopback import FakeDiscord, InteractionRecord
+from loopback.sandbox import LOOPBACK_TOKEN, running_bot
 
 WARMUP = 50
 LABELS = ("/pace convert", "/splits submit (new)", "/splits submit (resubmit)")
@@ -212,7 +213,7 @@ async def trackside_phase(
                     # Pure computation on the hot paths (no I/O inside these).
                     watch.wrap(answers, "pace_convert", "compute")
                     watch.wrap(submissions, "match_to_workout", "compute")  # inside the unit
-                    watch.wrap(_splits_submit, "submission_answer", "compute")
+                    watch.wrap(splits_cog, "submission_answer", "compute")
                     watch.wrap(submissions, "analyse", "compute")
                 if profile is not None:
                     profile.enable()

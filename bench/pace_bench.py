@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import answers
+from cogs.pace import answers
 from db import PaceHistory, open_database
 
 

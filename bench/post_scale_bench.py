@@ -29,12 +29,12 @@ from pathlib import Path
 from _harness import LogTally, SqlCounter, rss_now_mib, rss_peak_mib
 
 from bot.clock import ManualClock, epoch_ms
-from bot.domain.workout import parse_workout, workout_to_json
-from bot.loopback import FakeDiscord
-from bot.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, running_bot
+from bot.domain.workout import parse_workout
 from db import open_database
 from db.guild_settings import GuildSettingsQueries
 from db.workouts import NewWorkout, WorkoutQueries
+from loopback import FakeDiscord
+from loopback.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, running_bot
 
 DUE = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 # (timezone, local post time) pairs that are all 06:00 UTC on 28 November 2026.
@@ -51,7 +51,7 @@ async def _seed(path: Path, fake: FakeDiscord, size: int) -> list[int]:
     """N servers, each with #workouts set as the post channel, a timezone and
     a post time, and one workout for 28 November. Stored with the bot's own
     query classes before it starts (as if coaches had run /config and /wod post)."""
-    parsed = workout_to_json(parse_workout("4 x 250m sprint + 1 x 300m"))
+    parsed = parse_workout("4 x 250m sprint + 1 x 300m")
     database = await open_database(path)
     channels = []
     try:

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.domain.schedule import candidate_window, is_due
-from bot.domain.workout import parse_workout, workout_to_json
-from bot.split_answers import board_answer
+from bot.domain.workout import parse_workout
+from cogs.splits.rendering import board_answer
 from db import open_database
 from db.guild_settings import GuildSettingsQueries
 from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
@@ -35,7 +35,7 @@ async def main() -> None:
         db = await open_database(Path(folder) / "bench.db")
         await db.migrate()
         workouts, settings = WorkoutQueries(db), GuildSettingsQueries(db)
-        parsed = workout_to_json(parse_workout("4 x 250m sprint + 1 x 300m"))
+        parsed = parse_workout("4 x 250m sprint + 1 x 300m")
         today = date(2026, 11, 28)
         started = time.perf_counter()
         for guild in range(GUILDS):

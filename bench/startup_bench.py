@@ -28,8 +28,8 @@ from pathlib import Path
 
 from _harness import child_rss_mib
 
-from bot.loopback import FakeDiscord
-from bot.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, subprocess_environment
+from loopback import FakeDiscord
+from loopback.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, subprocess_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import discord
 
-from bot.config import ConfigError, Settings, StorageSettings, load_settings
-from bot.core import build_bot
+from bot.app import build_bot
+from bot.settings import ConfigError, Settings, StorageSettings, load_settings
 from db import DatabaseBusy, StorageError, open_database
 
 log = logging.getLogger("bot")
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "demo":
-            from bot.demo import main as demo_main
+            from loopback.demo import main as demo_main
 
             return demo_main()
         if args.command == "db":

@@ -33,7 +33,7 @@ import discord
 from bot.errors import NotAllowed, UserError, report_error
 
 if TYPE_CHECKING:
-    from bot.core import Trackside
+    from bot.app import Trackside
 
 log = logging.getLogger(__name__)
 

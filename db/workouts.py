@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
+from bot.domain.workout import Workout
 from db.base import Database, Executor, Row
 from db.guild_settings import DEFAULT_POST_TIME, DEFAULT_TIMEZONE
+from db.workout_codec import workout_from_json, workout_to_json
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class StoredWorkout:
     local_date: date
     title: str | None
     text: str
-    parsed: str  # JSON, see bot.domain.workout.workout_from_json
+    parsed: str  # JSON, see db.workout_codec
     recovery: str | None
     notes: str | None
     author_id: int
@@ -30,6 +33,12 @@ class StoredWorkout:
     updated_at: int
     revision: int = 1  # bumped by every save (migration 0006)
     posted_revision: int | None = None  # what the message was last rendered from
+
+    @cached_property
+    def plan(self) -> Workout:
+        """The parsed reps, decoded when first asked (the scheduler reads many
+        rows and needs none of them)."""
+        return workout_from_json(self.parsed)
 
     @property
     def posted(self) -> bool:
@@ -93,7 +102,7 @@ class NewWorkout:
     local_date: date
     title: str | None
     text: str
-    parsed: str
+    plan: Workout
     recovery: str | None
     notes: str | None
     author_id: int
@@ -116,7 +125,7 @@ class WorkoutQueries:
             "local_date": new.local_date.isoformat(),
             "title": new.title,
             "text": new.text,
-            "parsed": new.parsed,
+            "parsed": workout_to_json(new.plan),
             "recovery": new.recovery,
             "notes": new.notes,
             "author_id": new.author_id,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.config import Settings
-from bot.core import EXTENSIONS, Trackside
+from bot.app import EXTENSIONS, Trackside
+from bot.settings import Settings
 from db import open_database
 
 # Shaped like a bot token; never sent anywhere.

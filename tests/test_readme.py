@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.core import Trackside
-from bot.sandbox import INVITE_PERMISSIONS
-from cogs.meta import command_examples
+from bot.app import Trackside
+from cogs.help._cog import command_examples
+from loopback.sandbox import INVITE_PERMISSIONS
 
 README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
 

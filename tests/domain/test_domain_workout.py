@@ -1,8 +1,7 @@
-"""Workouts: coaches' free text into ordered reps, the confirmation summary, and storage."""
+"""Workouts: coaches' free text into ordered reps, and the confirmation summary."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -19,8 +18,6 @@ from bot.domain.workout import (
     short_summary,
     summarise,
     summarise_distances,
-    workout_from_json,
-    workout_to_json,
 )
 
 MILE = "1609.344"
@@ -307,50 +304,6 @@ def test_summarise_distances() -> None:
     assert summarise_distances([]) == "no structured reps"
 
 
-# --------------------------------------------------------------------------- storage
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "4 x 250m sprint + 1 x 300m",
-        "2 x 1 mile @ 68/lap (90s)",
-        "2 x (3 x 200 + 1 x 400) w/ 5' between sets",
-        "Rest day",
-        "naïve ünïcode 🏃 4 x 400",
-    ],
-)
-def test_json_round_trip(text: str) -> None:
-    workout = parse_workout(text)
-    stored = workout_to_json(workout)
-    assert workout_from_json(stored) == workout
-    assert all(isinstance(rep["distance_m"], str) for rep in json.loads(stored)["reps"])
-
-
-def test_json_keeps_metres_exact() -> None:
-    stored = json.loads(workout_to_json(parse_workout("6 x 1 mile")))
-    assert stored["reps"][0]["distance_m"] == MILE
-    assert stored["groups"][0]["distance_m"] == MILE
-
-
-@pytest.mark.parametrize(
-    "stored",
-    [
-        "[]",
-        '{"version": 2, "text": ""}',
-        '{"version": 1}',
-        '{"version": 1, "text": "", "reps": [{"distance_m": 400}]}',
-        '{"version": 1, "text": "", "reps": [{"distance_m": "NaN"}]}',
-        '{"version": 1, "text": "", "reps": [{"distance_m": "abc"}]}',
-        '{"version": 1, "text": "", "groups": [{"count": true}]}',
-        "not json",
-    ],
-)
-def test_json_rejects_anything_else(stored: str) -> None:
-    with pytest.raises(ValueError):
-        workout_from_json(stored)
-
-
 # --------------------------------------------------------------------------- properties
 
 _DISTANCES = {
@@ -409,7 +362,6 @@ def test_generated_workouts_parse_and_summaries_list_the_same_reps(
         else:
             assert after.target_ms is not None
             assert abs(after.target_ms - before.target_ms) <= 5
-    assert workout_from_json(workout_to_json(workout)) == workout
     assert len(short_summary(workout)) <= 100
 
 
@@ -420,7 +372,6 @@ def test_any_text_parses_or_raises_input_error(text: str) -> None:
         workout = parse_workout(text)
     except InputError:
         return
-    assert workout_from_json(workout_to_json(workout)) == workout
     assert len(short_summary(workout)) <= 100
     assert parse_workout(summarise(workout)).distances == workout.distances
 

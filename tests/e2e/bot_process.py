@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from bot.loopback import FakeDiscord
-from bot.sandbox import subprocess_environment
+from loopback import FakeDiscord
+from loopback.sandbox import subprocess_environment
 
 T = TypeVar("T")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.app import Trackside
 from bot.clock import ManualClock
-from bot.core import Trackside
-from bot.loopback import (
+from loopback import (
     MANAGE_GUILD,
     Channel,
     FakeDiscord,
@@ -23,7 +23,7 @@ from bot.loopback import (
     Member,
     Role,
 )
-from bot.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, running_bot
+from loopback.sandbox import INVITE_PERMISSIONS, LOOPBACK_TOKEN, running_bot
 
 # The club's clock starts at noon UTC on a Saturday and moves only when a test sets it.
 CLUB_START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

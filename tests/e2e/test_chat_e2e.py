@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
-from bot.loopback import MANAGE_GUILD
 from db import PaceHistory, open_database
+from loopback import MANAGE_GUILD
 from tests.e2e.conftest import INVITE_PERMISSIONS, Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from bot.loopback import FakeDiscord, Member, Message
-from bot.sandbox import LOOPBACK_TOKEN
 from db import open_database
 from db.app_state import AppState
+from loopback import FakeDiscord, Member, Message
+from loopback.sandbox import LOOPBACK_TOKEN
 from tests.e2e.bot_process import BotProcess, integrity, without_root_overrides
 from tests.e2e.conftest import Club
 

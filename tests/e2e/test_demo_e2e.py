@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot.demo import STORY, play
+from loopback.demo import STORY, play
 
 
 async def test_demo_plays_every_available_step_with_the_seed_numbers() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loopback import FakeDiscord
-from bot.sandbox import LOOPBACK_TOKEN, subprocess_environment
+from loopback import FakeDiscord
+from loopback.sandbox import LOOPBACK_TOKEN, subprocess_environment
 from tests.e2e.conftest import build_world
 
 WRONG_BUT_WELL_FORMED = "MTAxMDAwMDAwMDAwMDAwMDAy.GWrong.this-token-is-not-the-one-discord-knows"

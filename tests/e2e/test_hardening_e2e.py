@@ -9,8 +9,8 @@ tried, each class of problem through the real bot on the loopback Discord.
 4. Dates and distances that cannot be real are refused.
 5. People who left can still be named: whether there is data decides.
 7. Text that does not fit is never cut inside markup; the rest is attached.
-9. The smaller ones: the times received, the parsed total, a backup that
-   changes nothing.
+9. The smaller ones: the times received, the parsed total (a backup that
+   changes nothing is ``tests/bot/test_cli.py``).
 
 (6, races between people, is ``test_races_e2e.py``.)
 """
@@ -19,18 +19,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from bot.loopback import Member, Message
-from bot.sandbox import INVITE_PERMISSIONS
+from loopback import Member, Message
+from loopback.sandbox import INVITE_PERMISSIONS
 from tests.e2e.conftest import Club, database_digest
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -362,47 +358,3 @@ async def test_nested_sets_show_the_total_the_coach_checks(club: Club, clean_fak
         club, club.coach, "wod post", {"workout": "3 x (4 x 300m)", "date": "2026-11-26"}
     )
     assert reply.content.endswith("Parsed: 3 × (4 × 300 m) — 12 reps")
-
-
-def test_a_backup_never_migrates_the_database_it_copies(tmp_path: Path) -> None:
-    source = tmp_path / "old.db"
-    connection = sqlite3.connect(source)
-    connection.executescript(
-        "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);"
-        " PRAGMA user_version = 3;"
-    )
-    connection.close()
-    before = source.read_bytes()
-    env = subprocess_environment_for(source)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "backup", str(tmp_path / "copy.db")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "(schema 3)" in done.stdout
-    assert source.read_bytes() == before  # same bytes: not migrated, not touched
-    copy = sqlite3.connect(tmp_path / "copy.db")
-    assert copy.execute("PRAGMA user_version").fetchone()[0] == 3
-    assert copy.execute("SELECT x FROM t").fetchall() == [(1,)]
-    missing = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "backup", str(tmp_path / "none.db")],
-        env=subprocess_environment_for(tmp_path / "absent.db"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert missing.returncode == 1
-    assert "there is no database at" in missing.stderr
-    assert not (tmp_path / "absent.db").exists()
-
-
-def subprocess_environment_for(database: Path) -> dict[str, str]:
-    """The CLI's environment: no Discord settings (a backup needs none)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))}
-    env["DATABASE_PATH"] = str(database)
-    return env

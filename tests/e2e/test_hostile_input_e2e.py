@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 
 from bot.domain.dates import parse_date
 from bot.domain.errors import InputError
-from bot.loopback import Channel, InteractionRecord, Member, Message
+from loopback import Channel, InteractionRecord, Member, Message
 from tests.e2e.conftest import CLUB_START, Club, database_digest
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -198,7 +198,7 @@ FUZZ = settings(
 
 def one_line(text: str) -> str:
     """The documented display form of a title or an athlete's note: one line,
-    whitespace runs collapsed, markdown escaped (see bot/ui.py ``inline_text``)."""
+    whitespace runs collapsed, markdown escaped (see bot/replies.py ``inline_text``)."""
     return discord.utils.escape_markdown(" ".join(text.split()))
 
 

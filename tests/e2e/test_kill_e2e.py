@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.workout import parse_workout, workout_to_json
-from bot.loopback import FakeDiscord
-from bot.sandbox import LOOPBACK_TOKEN
-from cogs._wod_posts import CLAIM_TIMEOUT
+from bot.domain.workout import parse_workout
+from cogs.wod.posting import CLAIM_TIMEOUT
 from db import open_database
 from db.guild_settings import GuildSettingsQueries
 from db.workouts import NewWorkout, WorkoutQueries
+from loopback import FakeDiscord
+from loopback.sandbox import LOOPBACK_TOKEN
 from tests.e2e.bot_process import BotProcess, integrity
 from tests.e2e.conftest import build_world
 
@@ -155,7 +155,7 @@ async def _due_workout(fake: FakeDiscord, w: dict, database: Path) -> int:
                 local_date=now.astimezone(ZoneInfo(zone)).date(),
                 title=None,
                 text=WORKOUT,
-                parsed=workout_to_json(parse_workout(WORKOUT)),
+                plan=parse_workout(WORKOUT),
                 recovery=None,
                 notes=None,
                 author_id=w["coach"].id,

@@ -65,7 +65,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.loopback import (
+from loopback import (
     GUILD_VOICE,
     Channel,
     Guild,
@@ -75,7 +75,7 @@ from bot.loopback import (
     Role,
     User,
 )
-from bot.sandbox import INVITE_PERMISSIONS
+from loopback.sandbox import INVITE_PERMISSIONS
 from tests.e2e.conftest import CLUB_START, Club, database_digest
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

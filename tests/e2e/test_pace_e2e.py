@@ -3,6 +3,8 @@ the way Discord delivers slash commands."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from db import PaceHistory, open_database
@@ -239,7 +241,9 @@ async def test_an_unexpected_error_shows_an_id_that_is_in_the_log(
     def broken(*args: object) -> None:
         raise RuntimeError("a bug, not the user's fault")
 
-    monkeypatch.setattr("bot.answers.pace_vdot", broken)
+    # The module the running bot loaded: discord.py unloads an extension's
+    # modules when a bot closes, so an earlier import may be a stale copy.
+    monkeypatch.setattr(sys.modules["cogs.pace.answers"], "pace_vdot", broken)
     with caplog.at_level("ERROR", logger="bot.errors"):
         itx = await club.fake.slash(
             club.ana, "pace vdot", {"time": "20:00", "distance": "5k"}, channel=club.general

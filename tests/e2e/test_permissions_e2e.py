@@ -32,8 +32,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.loopback import DriverError, Member, Message
-from bot.loopback.limits import EPHEMERAL
+from loopback import DriverError, Member, Message
+from loopback.limits import EPHEMERAL
 from tests.e2e.conftest import Club, database_digest
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -15,8 +15,8 @@ import sqlite3
 import pytest
 import pytest_asyncio
 
-from bot.loopback import MANAGE_GUILD, Channel, FakeDiscord, Fault, Member, Message
-from bot.sandbox import INVITE_PERMISSIONS
+from loopback import MANAGE_GUILD, Channel, FakeDiscord, Fault, Member, Message
+from loopback.sandbox import INVITE_PERMISSIONS
 from tests.e2e.conftest import Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.loopback import FakeDiscord
-from bot.sandbox import LOOPBACK_TOKEN, running_bot
 from db import open_database
+from loopback import FakeDiscord
+from loopback.sandbox import LOOPBACK_TOKEN, running_bot
 from tests.e2e.conftest import build_world
 
 

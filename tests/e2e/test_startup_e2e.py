@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.loopback import FakeDiscord
-from bot.sandbox import LOOPBACK_TOKEN, running_bot
+from loopback import FakeDiscord
+from loopback.sandbox import LOOPBACK_TOKEN, running_bot
 from tests.e2e.conftest import build_world
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.loopback import SEND_MESSAGES, DriverError
+from loopback import SEND_MESSAGES, DriverError
 from tests.e2e.conftest import CLUB_START, Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -14,7 +14,7 @@ import discord
 import pytest
 import pytest_asyncio
 
-from bot.loopback import Channel, FakeDiscord, Fault
+from loopback import Channel, FakeDiscord, Fault
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 

@@ -20,7 +20,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.loopback import (
+from loopback import (
     DM,
     MANAGE_GUILD,
     SEND_MESSAGES,
@@ -30,7 +30,7 @@ from bot.loopback import (
     Member,
     Role,
 )
-from bot.loopback.models import Channel
+from loopback.models import Channel
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.loopback import (
+from loopback import (
     ADMINISTRATOR,
     ATTACH_FILES,
     EMBED_LINKS,
@@ -17,7 +17,7 @@ from bot.loopback import (
     VIEW_CHANNEL,
     FakeDiscord,
 )
-from bot.loopback.limits import (
+from loopback.limits import (
     FormErrors,
     validate_choices,
     validate_commands,

@@ -28,8 +28,8 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.loopback import MANAGE_GUILD, DriverError, FakeDiscord, Guild, Member, Role
-from bot.loopback.models import Channel
+from loopback import MANAGE_GUILD, DriverError, FakeDiscord, Guild, Member, Role
+from loopback.models import Channel
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -1,0 +1,168 @@
+"""The Trackside bot: built from settings and an open database.
+
+The database is opened outside the bot and passed in (resources outlive the
+client and are closed by whoever opened them); ``setup_hook`` applies
+migrations before any cog loads, loads every cog, then syncs commands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.components import ComponentRouter
+from bot.errors import ErrorReportingTree
+from bot.settings import Settings
+from db import AppState, Database
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.pace",
+    "cogs.wod",
+    "cogs.splits",
+    "cogs.config",
+    "cogs.chat",
+    "cogs.help",
+)
+GLOBAL_SYNC_HASH_KEY = "global_commands_hash"
+
+
+def point_at_discord(settings: Settings) -> None:
+    """Send REST and gateway traffic to ``DISCORD_API_URL`` /
+    ``DISCORD_GATEWAY_URL`` when set (an API proxy or the loopback Discord)."""
+    if settings.discord_api_url:
+        discord.http.Route.BASE = settings.discord_api_url
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def _silence_voice_warnings() -> None:
+    # Trackside never joins voice; the "PyNaCl is not installed" warnings
+    # would only worry whoever reads the log.
+    discord.VoiceClient.warn_nacl = False
+    if hasattr(discord.VoiceClient, "warn_dave"):
+        discord.VoiceClient.warn_dave = False
+
+
+def minimal_intents() -> discord.Intents:
+    """No privileged intent: Discord still delivers the text of DMs and of
+    messages that mention the bot, which is all the bot reads."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    return intents
+
+
+class Trackside(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        database: Database,
+        clock: Clock | None = None,
+        **client_options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=minimal_intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            tree_cls=ErrorReportingTree,
+            owner_ids=set(settings.owner_ids) or None,
+            # No message cache: nothing here reads cached messages (posts are
+            # found by id through REST), and in a busy team channel the default
+            # 1,000 cached messages per bot are memory and work for nothing.
+            max_messages=None,
+            **client_options,
+        )
+        self.settings = settings
+        self.db = database
+        self.clock: Clock = clock or SystemClock()
+        # Changes at every start: confirm buttons carry it, so one opened
+        # before a restart is recognised as expired (bot.components).
+        self.boot_id = secrets.token_hex(4)
+        # Every button and form arrives here, routed by its custom id.
+        self.router = ComponentRouter()
+
+    async def setup_hook(self) -> None:
+        applied = await self.db.migrate()
+        if applied:
+            log.info("database migrated to version %d", applied[-1])
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    # -- command sync ----------------------------------------------------------
+    def command_tree_hash(self) -> str:
+        """A stable hash of the global command payload Discord would receive."""
+        payload = [command.to_dict(self.tree) for command in self.tree.get_commands()]
+        payload.sort(key=lambda item: item["name"])
+        encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> list[str]:
+        """Sync to ``DEV_GUILD_ID`` on every start (instant there); globally
+        only when the command tree changed since the last global sync, or when
+        forced (global syncs are rate limited and slow to propagate).
+
+        Returns what was synced, for logs and the owner's ``sync`` command.
+        """
+        done: list[str] = []
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            done.append(f"{len(synced)} commands to guild {self.settings.dev_guild_id}")
+        state = AppState(self.db)
+        current = self.command_tree_hash()
+        if force or await state.get(GLOBAL_SYNC_HASH_KEY) != current:
+            synced = await self.tree.sync()
+            await state.set(GLOBAL_SYNC_HASH_KEY, current)
+            done.append(f"{len(synced)} commands globally")
+        else:
+            done.append("global commands unchanged, not synced")
+        log.info("command sync: %s", "; ".join(done))
+        return done
+
+    async def on_command_error(
+        self, context: commands.Context[Trackside], exception: commands.CommandError
+    ) -> None:
+        # Mention-prefixed text commands exist only for the owner (``sync``);
+        # anything else a mention says is not a command, and a non-owner's
+        # ``sync`` is ignored rather than answered.
+        if isinstance(exception, commands.CommandNotFound | commands.NotOwner):
+            return
+        log.error("text command %s failed", context.command, exc_info=exception)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.router.dispatch(self, interaction)
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("connected as %s (id %s) to %d servers", self.user, self.user.id, len(self.guilds))
+
+
+def build_bot(
+    settings: Settings,
+    database: Database,
+    clock: Clock | None = None,
+    **client_options: Any,
+) -> Trackside:
+    """The one factory: ``python -m bot``, the demo and the tests all use it.
+
+    ``client_options`` go to :class:`discord.Client` (the loopback harness
+    shortens ``guild_ready_timeout``; production uses discord.py's defaults).
+    """
+    point_at_discord(settings)
+    _silence_voice_warnings()
+    return Trackside(settings=settings, database=database, clock=clock, **client_options)

@@ -1,0 +1,241 @@
+"""Plain-chat answers: the question read (:mod:`bot.domain.questions`), then
+answered with the same use cases as the slash commands, so "what's 37.47 for
+300m per 400?" says 49.96 exactly as ``/pace convert`` does. Questions about
+workouts and logs cover the server asked in, or, in a DM, every server the
+person shares with the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from bot.context import server_today
+from bot.domain.dates import parse_date
+from bot.domain.distance import format_distance, parse_distance
+from bot.domain.errors import InputError
+from bot.domain.questions import Question, parse_question
+from bot.domain.times import format_time
+from bot.permissions import Actor
+from bot.replies import Answer, inline_text
+from cogs.pace import answers
+from cogs.pace.history import answered
+from cogs.splits.rendering import rep_table, short_date, summary_lines
+from cogs.splits.submit import analysis_of
+from cogs.wod.rendering import long_date, workout_answer
+from db.base import Database
+from db.submissions import SubmissionQueries
+from db.workouts import WorkoutQueries
+
+PACE_INTENTS = frozenset({"convert", "predict", "vdot", "laps", "score", "agegrade"})
+
+EXAMPLES = (
+    "“what's 37.47 for 300m per 400?”",
+    "“3:56.13 mile, what 1500 is that?”",
+)
+HELP_TEXT = (
+    "I answer pace and training questions: conversions (“5k in 17:30 per mile”), "
+    "equivalent performances (“3:56.13 mile, what 1500 is that?”), even splits "
+    "(“splits for a 4:00 mile”), VDOT and training paces (“vdot for 10k 40:00”), "
+    "World Athletics points (“points for 49.96 400m”), WMA age grades (“age grade 5k 18:00 "
+    "woman 50”), today's workout (“what's today's workout?”) and your logs (“my best 300”, "
+    "“what did I run last Tuesday?”). Every slash command is in /help."
+)
+_NEEDS = {
+    "convert": ("a time and a distance", "“37.47 for 300m per 400”"),
+    "predict": ("a time and the distance you ran", "“3:56.13 mile, what 1500 is that?”"),
+    "vdot": ("a race time and distance", "“vdot for 10k 40:00”"),
+    "laps": ("a goal time and a race distance", "“splits for a 4:00 mile”"),
+    "score": ("a time and an event", "“points for 49.96 400m”"),
+    "agegrade": ("a time, a distance, an age and man or woman", "“age grade 5k 18:00 woman 50”"),
+}
+
+
+def help_answer(*, unknown: bool) -> Answer:
+    opening = "I didn't catch that. " if unknown else ""
+    return Answer(
+        kind="Help",
+        headline=f"{opening}Try {EXAMPLES[0]} or {EXAMPLES[1]}",
+        title="What I can answer",
+        body=HELP_TEXT,
+    )
+
+
+def missing_answer(question: Question) -> Answer:
+    need, example = _NEEDS.get(question.intent, ("a little more detail", EXAMPLES[0]))
+    return Answer(
+        kind="Help",
+        headline=f"I need {need} for that, like {example}.",
+        title="Almost",
+        body=HELP_TEXT,
+    )
+
+
+def pace_answer(question: Question) -> Answer | None:
+    """The answer to a pace question; ``None`` if a needed slot is missing.
+    Raises ``InputError`` when a slot is present but out of range."""
+    time, distance = question.time_text, question.distance_text
+    if time is None or distance is None:
+        return None
+    if question.intent == "convert":
+        return answers.pace_convert(time, distance, question.per_text)
+    if question.intent == "predict":
+        sex = question.sex_text or "male"
+        return answers.pace_predict(time, distance, question.target_text, sex)
+    if question.intent == "score":
+        return answers.pace_score(time, distance, question.sex_text, question.indoor)
+    if question.intent == "agegrade":
+        if question.age is None or question.sex_text is None:
+            return None
+        return answers.pace_agegrade(
+            time, distance, question.age, question.sex_text, question.venue_text
+        )
+    if question.intent == "vdot":
+        return answers.pace_vdot(time, distance)
+    if question.intent == "laps":
+        return answers.pace_laps(time, distance, question.lap_text)
+    return None
+
+
+@dataclass(frozen=True)
+class Server:
+    """A server the asker shares with the bot."""
+
+    id: int
+    name: str  # user text
+
+
+SharedServers = Callable[[], Awaitable[Sequence[Server]]]
+
+
+def _said(error: InputError) -> str:
+    return f"{error.message} For example {error.example}." if error.example else error.message
+
+
+async def reply(
+    db: Database,
+    asker: Actor,
+    text: str,
+    shared_servers: SharedServers,
+    *,
+    now: datetime,
+    shown_as: str | None = None,
+) -> tuple[str, list[Answer]]:
+    """What to say to ``text``: (the message's line, its answers). Pace
+    answers are stored in the asker's history like the commands' (as
+    ``shown_as``: the message with mentions written out); a question
+    understood but out of range gets its reason; anything else the help."""
+    question = parse_question(text)
+    if question.intent in PACE_INTENTS:
+        return await _pace(db, asker, question, shown_as or text, now=now)
+    if question.intent in {"workout", "log", "best"}:
+        return await _team(db, asker, question, await shared_servers(), now=now)
+    answer = help_answer(unknown=question.intent == "unknown")
+    return answer.headline, [answer]
+
+
+async def _pace(
+    db: Database, asker: Actor, question: Question, text: str, *, now: datetime
+) -> tuple[str, list[Answer]]:
+    if pace_answer_missing(question):
+        answer = missing_answer(question)
+        return answer.headline, [answer]
+    try:
+        answer = await answered(
+            db, asker, "chat", text[:200], lambda: _required(pace_answer(question)), now=now
+        )
+    except InputError as error:  # understood, but a value is out of range
+        return _said(error), []
+    return answer.headline, [answer]
+
+
+def pace_answer_missing(question: Question) -> bool:
+    """A pace question without a slot its answer needs (a time, a distance…)."""
+    if question.time_text is None or question.distance_text is None:
+        return True
+    return question.intent == "agegrade" and (question.age is None or question.sex_text is None)
+
+
+def _required(answer: Answer | None) -> Answer:
+    assert answer is not None  # pace_answer_missing said every slot is there
+    return answer
+
+
+async def _team(
+    db: Database,
+    asker: Actor,
+    question: Question,
+    servers: Sequence[Server],
+    *,
+    now: datetime,
+) -> tuple[str, list[Answer]]:
+    if not servers:
+        return (
+            "We don't share a server that uses Trackside, so I have no workouts or logs for you.",
+            [],
+        )
+    labelled = len(servers) > 1
+    lines: list[str] = []
+    found: list[Answer] = []
+    for server in servers:
+        _, today = await server_today(db, server.id, now)
+        try:
+            day = parse_date(question.date_text or "today", today, direction="back")
+        except InputError as error:
+            return _said(error), []
+        # A server's name is user text like any other: shown as typed.
+        prefix = f"{inline_text(server.name)}: " if labelled else ""
+        if question.intent == "workout":
+            line, answer = await _workout(db, server.id, day)
+        elif question.intent == "log":
+            line, answer = await _log(db, server.id, day, asker.user_id)
+        else:
+            line, answer = await _best(db, server.id, asker.user_id, question)
+        lines.append(prefix + line)
+        if answer is not None:
+            if labelled:
+                answer = replace(answer, title=f"{inline_text(server.name)}: {answer.title}")
+            found.append(answer)
+    return "\n".join(lines), found
+
+
+async def _workout(db: Database, guild_id: int, day: date) -> tuple[str, Answer | None]:
+    workout = await WorkoutQueries(db).get(guild_id, day)
+    if workout is None or not workout.public:
+        return f"No workout posted for {long_date(day)}.", None
+    return f"Workout for {long_date(day)}", workout_answer(workout)
+
+
+async def _log(
+    db: Database, guild_id: int, day: date, athlete_id: int
+) -> tuple[str, Answer | None]:
+    submission = await SubmissionQueries(db).get(guild_id, day, athlete_id)
+    if submission is None:
+        return f"You logged no splits for {long_date(day)}.", None
+    analysis = analysis_of(submission)
+    answer = Answer(
+        kind="Splits",
+        headline=f"Your splits for {short_date(day)}",
+        title=f"Your splits for {short_date(day)}"
+        + (f", {inline_text(submission.workout_title)}" if submission.workout_title else ""),
+        body="\n".join(["```", *rep_table(analysis), "```", *summary_lines(analysis)]),
+        file_name="splits.txt",
+    )
+    return answer.headline, answer
+
+
+async def _best(
+    db: Database, guild_id: int, athlete_id: int, question: Question
+) -> tuple[str, Answer | None]:
+    bests = await SubmissionQueries(db).bests(guild_id, athlete_id)
+    if question.distance_text:
+        metres = parse_distance(question.distance_text).metres
+        if metres not in bests:
+            return f"No {format_distance(metres)} reps logged yet.", None
+        return f"Your best {format_distance(metres)} rep: {format_time(bests[metres])}", None
+    if not bests:
+        return "No reps logged yet.", None
+    listed = ", ".join(
+        f"{format_distance(metres)} {format_time(ms)}" for metres, ms in sorted(bests.items())
+    )
+    return f"Your bests: {listed}", None

@@ -1,0 +1,18 @@
+"""``/splits``: rep splits (commands, the post's button and form, use cases,
+rendering, the CSV export and charts)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.app import Trackside
+
+
+async def setup(bot: Trackside) -> None:
+    # Imported here, not at the top: features use each other's use cases and
+    # rendering (chat answers with pace's; a post carries splits' button), and
+    # importing any module of a package would otherwise load its cog too.
+    from cogs.splits._cog import Splits
+
+    await bot.add_cog(Splits(bot))

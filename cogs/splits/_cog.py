@@ -1,0 +1,214 @@
+"""``/splits``: submit, correct and read back rep splits; the team board,
+CSV export and charts.
+
+Each command reads its options, makes one use-case call (:mod:`cogs.splits.submit`,
+:mod:`cogs.splits.logbook`) and sends one reply (:mod:`cogs.splits.rendering`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import Trackside
+from bot.components import confirm_view
+from bot.domain import limits
+from bot.options import ShortText
+from bot.permissions import actor_of
+from bot.replies import inline_text, send_answer
+from cogs.splits import logbook, views
+from cogs.splits.charts import progress_chart, rep_chart
+from cogs.splits.export import export_csv, export_filename
+from cogs.splits.rendering import (
+    board_answer,
+    delete_prompt,
+    export_text,
+    mine_answer,
+    submission_answer,
+)
+from cogs.splits.submit import submit_splits
+
+DATE_HELP = "Default today; yesterday, a weekday (tuesday) or 2026-06-05"
+
+
+def _subject(athlete: discord.abc.Snowflake | None) -> logbook.Subject | None:
+    """A person an option names: a member, someone who left (a user), or an
+    id Discord could not resolve (a bare ``discord.Object``)."""
+    if athlete is None:
+        return None
+    return logbook.Subject(athlete.id, getattr(athlete, "display_name", None))
+
+
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+class Splits(commands.GroupCog, group_name="splits", group_description="Rep splits"):
+    def __init__(self, bot: Trackside) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        views.register(self.bot)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        actor_of(interaction).server()  # "works in a server" from a DM
+        return True
+
+    @app_commands.command(
+        name="submit",
+        description="Log your rep times for a day's workout",
+        extras={"example": "`/splits submit splits:29.78 / 29.98 31.31 / 31.20 37.47`"},
+    )
+    @app_commands.describe(
+        splits="Your times in rep order, e.g. 29.78 29.98 31.31 31.20 37.47",
+        date=DATE_HELP,
+        note="How it felt, conditions (optional)",
+    )
+    async def submit(
+        self,
+        interaction: discord.Interaction,
+        splits: app_commands.Range[str, 1, limits.SPLITS_TEXT.max_length],
+        date: ShortText | None = None,
+        note: app_commands.Range[str, 1, limits.ATHLETE_NOTE.max_length] | None = None,
+    ) -> None:
+        outcome = await submit_splits(
+            self.bot.db,
+            actor_of(interaction),
+            text=splits,
+            note=note,
+            now=self.bot.clock.now(),
+            date_text=date,
+        )
+        await send_answer(interaction, submission_answer(outcome))
+
+    @app_commands.command(
+        name="mine",
+        description="Your recent splits (only you see them)",
+        extras={"example": "`/splits mine limit:10`"},
+    )
+    @app_commands.describe(limit="How many days (default 10)")
+    async def mine(
+        self,
+        interaction: discord.Interaction,
+        limit: app_commands.Range[int, logbook.MINE_LIMIT.low, logbook.MINE_LIMIT.high] = 10,
+    ) -> None:
+        found, bests = await logbook.recent(self.bot.db, actor_of(interaction), limit)
+        await send_answer(interaction, mine_answer(found, bests), ephemeral=True)
+
+    @app_commands.command(
+        name="board",
+        description="Everyone's results for a workout, ranked by overall pace",
+        extras={"example": "`/splits board date:today`"},
+    )
+    @app_commands.describe(date=DATE_HELP)
+    async def board(self, interaction: discord.Interaction, date: ShortText | None = None) -> None:
+        day, title, found = await logbook.board(
+            self.bot.db, actor_of(interaction), date, now=self.bot.clock.now()
+        )
+        await send_answer(interaction, board_answer(day, title, found))
+
+    @app_commands.command(
+        name="delete",
+        description="Delete your splits for a day (coaches: anyone's)",
+        extras={"example": "`/splits delete date:today`"},
+    )
+    @app_commands.describe(date=DATE_HELP, athlete="Coaches only: whose splits")
+    async def delete(
+        self,
+        interaction: discord.Interaction,
+        date: ShortText | None = None,
+        athlete: discord.User | None = None,
+    ) -> None:
+        actor = actor_of(interaction)
+        found = await logbook.to_delete(
+            self.bot.db, actor, date, _subject(athlete), now=self.bot.clock.now()
+        )
+        confirm = confirm_view(
+            self.bot,
+            views.DELETE_ACTION,
+            owner_id=actor.user_id,
+            target_id=found.id,
+            yes_label="Delete",
+        )
+        await interaction.response.send_message(
+            delete_prompt(found),
+            view=confirm,
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @app_commands.command(
+        name="export",
+        description="Splits as a CSV file (coaches: the team; athletes: your own)",
+        extras={"example": "`/splits export since:2026-11-01 until:today`"},
+    )
+    @app_commands.describe(
+        since="First day (default: the beginning)", until="Last day (default today)"
+    )
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        since: ShortText | None = None,
+        until: ShortText | None = None,
+    ) -> None:
+        done = await logbook.export(
+            self.bot.db,
+            actor_of(interaction),
+            since,
+            until,
+            now=self.bot.clock.now(),
+            acknowledge=lambda: interaction.response.defer(ephemeral=True, thinking=True),
+        )
+        name = export_filename(
+            interaction.guild.name if interaction.guild else "server",
+            done.first if done.since_given else None,
+            done.last,
+        )
+        data = export_csv(done.rows).encode("utf-8")
+        await interaction.followup.send(
+            export_text(
+                len(done.rows),
+                team=done.team,
+                first=done.first,
+                last=done.last,
+                since_given=done.since_given,
+            ),
+            file=discord.File(io.BytesIO(data), filename=name),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @app_commands.command(
+        name="chart",
+        description="A chart of one day's reps, or your progress over time",
+        extras={"example": "`/splits chart date:today`"},
+    )
+    @app_commands.describe(
+        date="A day's reps; leave empty for progress at your most frequent rep distance",
+        athlete="Coaches only: whose splits",
+    )
+    async def chart(
+        self,
+        interaction: discord.Interaction,
+        date: ShortText | None = None,
+        athlete: discord.User | None = None,
+    ) -> None:
+        drawn = await logbook.chart(
+            self.bot.db, actor_of(interaction), date, _subject(athlete), now=self.bot.clock.now()
+        )
+        await interaction.response.defer(thinking=True)  # drawing takes a moment
+        if isinstance(drawn, logbook.DayChart):
+            png = await asyncio.to_thread(
+                rep_chart, drawn.title, drawn.bars, drawn.target_per_400_ms
+            )
+            filename = f"splits-{drawn.day.isoformat()}.png"
+        else:
+            png = await asyncio.to_thread(progress_chart, drawn.title, drawn.distance, drawn.points)
+            filename = "splits-progress.png"
+        await interaction.followup.send(
+            f"Chart: {inline_text(drawn.title)}",
+            file=discord.File(io.BytesIO(png), filename=filename),
+            allowed_mentions=discord.AllowedMentions.none(),
+        )

@@ -1,0 +1,146 @@
+"""``/wod``: coaches prescribe, schedule and post the workout of the day; the
+scheduler posts each server's workout at its local post time.
+
+Each command reads its options, makes one use-case call (:mod:`cogs.wod.plan`)
+and sends one reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+
+from bot.app import Trackside
+from bot.domain import limits
+from bot.options import ShortText
+from bot.permissions import actor_of
+from bot.replies import send_answer
+from cogs.wod import plan
+from cogs.wod.posting import WorkoutPoster, post_due
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+DATE_HELP = "today, tomorrow, a weekday (friday) or 2026-06-05"
+
+
+@app_commands.allowed_installs(guilds=True, users=False)
+@app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the day"):
+    def __init__(self, bot: Trackside) -> None:
+        self.bot = bot
+        self.poster = WorkoutPoster(bot)
+        # Set after each completed tick; tests wait on it instead of sleeping.
+        self.ticked = asyncio.Event()
+
+    async def cog_load(self) -> None:
+        self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        self.scheduler.cancel()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        actor_of(interaction).server()  # "works in a server" from a DM
+        return True
+
+    # -- scheduler -------------------------------------------------------------
+    @tasks.loop(seconds=TICK_SECONDS)
+    async def scheduler(self) -> None:
+        try:
+            await self.tick()
+        except Exception:  # a bad tick must not stop the loop for every server
+            log.exception("scheduler tick failed")
+
+    @scheduler.before_loop
+    async def _before_scheduler(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def tick(self) -> list[int]:
+        """Post every due workout; returns the ids posted."""
+        posted = await post_due(self.bot.db, self.poster, self.bot.clock.now())
+        self.ticked.set()
+        return posted
+
+    # -- commands --------------------------------------------------------------
+    @app_commands.command(
+        name="post",
+        description="Post or schedule a workout (coaches)",
+        extras={"example": "`/wod post workout:4 x 250m sprint + 1 x 300m date:today`"},
+    )
+    @app_commands.describe(
+        workout="The session, e.g. 4 x 250m sprint + 1 x 300m, or 10x400m @ 68",
+        date=f"Default today; {DATE_HELP}",
+        title="A short title, e.g. Sprint session",
+        recovery="e.g. 5-6' walk/jog between reps",
+        notes="Anything else athletes should know",
+    )
+    async def post(
+        self,
+        interaction: discord.Interaction,
+        workout: app_commands.Range[str, 1, limits.WORKOUT_TEXT.max_length],
+        date: ShortText | None = None,
+        title: app_commands.Range[str, 1, limits.TITLE.max_length] | None = None,
+        recovery: app_commands.Range[str, 1, limits.RECOVERY.max_length] | None = None,
+        notes: app_commands.Range[str, 1, limits.WORKOUT_NOTES.max_length] | None = None,
+    ) -> None:
+        assert interaction.channel_id is not None
+        asked = plan.Prescription(workout, date, title, recovery, notes, interaction.channel_id)
+        text = await plan.prescribe(
+            self.bot.db,
+            self.poster,
+            actor_of(interaction),
+            asked,
+            now=self.bot.clock.now(),
+            # Validated: from here on, only our own work can fail.
+            acknowledge=lambda: interaction.response.defer(ephemeral=True, thinking=True),
+        )
+        await send_answer(interaction, text, ephemeral=True)
+
+    @app_commands.command(
+        name="today", description="Today's workout", extras={"example": "`/wod today`"}
+    )
+    async def today(self, interaction: discord.Interaction) -> None:
+        shown = await plan.show(self.bot.db, actor_of(interaction), None, now=self.bot.clock.now())
+        await send_answer(interaction, shown, ephemeral=True)
+
+    @app_commands.command(
+        name="show",
+        description="The workout of a given day",
+        extras={"example": "`/wod show date:yesterday`"},
+    )
+    @app_commands.describe(date=DATE_HELP)
+    async def show(self, interaction: discord.Interaction, date: ShortText) -> None:
+        shown = await plan.show(self.bot.db, actor_of(interaction), date, now=self.bot.clock.now())
+        await send_answer(interaction, shown, ephemeral=True)
+
+    @app_commands.command(
+        name="list",
+        description="The workouts of the coming days",
+        extras={"example": "`/wod list days:7`"},
+    )
+    @app_commands.describe(days="How many days ahead, today included (default 7)")
+    async def list_(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, plan.LIST_DAYS.low, plan.LIST_DAYS.high] = 7,
+    ) -> None:
+        listed = await plan.coming(
+            self.bot.db, actor_of(interaction), days, now=self.bot.clock.now()
+        )
+        await send_answer(interaction, listed, ephemeral=True)
+
+    @app_commands.command(
+        name="delete",
+        description="Delete a day's workout and its post (coaches)",
+        extras={"example": "`/wod delete date:tomorrow`"},
+    )
+    @app_commands.describe(date=DATE_HELP)
+    async def delete(self, interaction: discord.Interaction, date: ShortText) -> None:
+        text = await plan.remove(
+            self.bot.db, self.poster, actor_of(interaction), date, now=self.bot.clock.now()
+        )
+        await send_answer(interaction, text, ephemeral=True)

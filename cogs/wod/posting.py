@@ -1,0 +1,246 @@
+"""Posting and editing the workout-of-the-day message, and its persistent
+**Submit splits** button.
+
+Shared by ``/wod post`` (post or edit now) and the scheduler (post when due).
+Exactly once: a workout is claimed in the database before its message is sent,
+and the message id is stored right after; a claim left by a crash in between
+is reconciled against the channel's recent messages before posting again.
+
+The message always ends up showing the stored workout: whoever sent or edited
+it records the revision it rendered, then compares it with the stored one and
+edits again until they agree (two coaches saving while a post is on its way:
+the last write wins and its message shows it); a workout deleted while its
+message was on its way has that message deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+import discord
+
+from bot.clock import epoch_ms
+from bot.domain.schedule import candidate_window, is_due
+from cogs.splits.views import BUTTON_ID, post_view
+from cogs.wod.rendering import long_date, render_workout, workout_content
+from db.base import Database
+from db.workouts import StoredWorkout, WorkoutQueries
+
+if TYPE_CHECKING:
+    from bot.app import Trackside
+
+log = logging.getLogger(__name__)
+
+ALREADY_POSTING = "it is already being posted"
+# A claim older than this is a crash between "send" and "store the id".
+CLAIM_TIMEOUT = timedelta(minutes=2)
+# How far back to look for our own message when reconciling a stale claim.
+RECONCILE_HISTORY = 50
+
+
+class Poster(Protocol):
+    """What the use cases need of the workout messages (Discord's side)."""
+
+    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]: ...
+
+    async def refresh(self, workout: StoredWorkout) -> bool: ...
+
+    async def remove(self, workout: StoredWorkout) -> None: ...
+
+
+async def post_due(db: Database, poster: Poster, now: datetime) -> list[int]:
+    """The scheduler's tick: post every workout whose local date is today in
+    its server's timezone, whose post time has passed and which is not posted
+    yet (one query for every server); returns the ids posted."""
+    earliest, latest = candidate_window(now)
+    candidates = await WorkoutQueries(db).post_candidates(
+        earliest, latest, stale_claim_before=epoch_ms(now - CLAIM_TIMEOUT)
+    )
+    posted: list[int] = []
+    for candidate in candidates:
+        workout = candidate.workout
+        if not is_due(workout.local_date, candidate.post_time, candidate.timezone, now):
+            continue
+        channel_id = candidate.configured_channel_id or workout.origin_channel_id
+        done, _ = await poster.publish(workout, channel_id)
+        if done:
+            posted.append(workout.id)
+    return posted
+
+
+def _failure_text(error: discord.HTTPException, channel_id: int) -> str:
+    if isinstance(error, discord.NotFound):
+        return f"the channel <#{channel_id}> no longer exists (or I can't see it)"
+    if isinstance(error, discord.Forbidden):
+        return (
+            f"I am missing permission to post in <#{channel_id}> "
+            "(View Channel, Send Messages, Embed Links)"
+        )
+    return f"Discord refused the post in <#{channel_id}> ({error.status})"
+
+
+class WorkoutPoster:
+    """Posts, edits and reports on workout messages for one bot."""
+
+    def __init__(self, bot: Trackside) -> None:
+        self.bot = bot
+        self.workouts = WorkoutQueries(bot.db)
+
+    def _now(self) -> int:
+        return epoch_ms(self.bot.clock.now())
+
+    def _stale_before(self) -> int:
+        return epoch_ms(self.bot.clock.now() - CLAIM_TIMEOUT)
+
+    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]:
+        """Post ``workout`` in ``channel_id`` unless someone else is posting it.
+
+        Returns (posted, what happened) for the caller's confirmation.
+        """
+        if not await self.workouts.claim(
+            workout, now=self._now(), stale_claim_before=self._stale_before()
+        ):
+            return False, ALREADY_POSTING
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=workout.guild_id)
+        try:
+            existing = None
+            if workout.post_claimed_at is not None:  # a crash mid-post: did it go out?
+                existing = await self._find_our_post(channel, workout)
+            rendered = render_workout(workout)
+            message = existing or await channel.send(
+                content=rendered.content,
+                embeds=rendered.embeds,
+                files=rendered.discord_files(),
+                view=post_view(workout),  # type: ignore[arg-type]
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.DiscordServerError as error:
+            # Transient (Discord's 5xx, which discord.py has already retried):
+            # not a failure to report. The claim is expired rather than cleared,
+            # so the next attempt (the next tick, or a coach's re-post) first
+            # looks for the message in case Discord created it anyway.
+            await self.workouts.expire_claim(workout.id)
+            log.warning(
+                "Discord error %s posting workout %s of guild %s; retrying on the next tick",
+                error.status,
+                workout.id,
+                workout.guild_id,
+            )
+            return False, (
+                f"Discord had a temporary error ({error.status}); "
+                "I will post it again within a minute"
+            )
+        except discord.HTTPException as error:
+            reason = _failure_text(error, channel_id)
+            await self.workouts.mark_failed(workout.id, reason)
+            log.warning(
+                "could not post workout %s of guild %s: %s", workout.id, workout.guild_id, reason
+            )
+            await self._tell_author(workout, reason)
+            return False, reason
+        current = await self.workouts.mark_posted(
+            workout.id,
+            channel_id=channel_id,
+            message_id=message.id,
+            revision=workout.revision,
+            now=self._now(),
+        )
+        log.info("posted workout %s in channel %s", workout.id, channel_id)
+        if current is None:  # deleted while its message was on its way
+            await self._delete(channel, message.id, workout.id)
+            return False, "it was deleted meanwhile"
+        await self._settle(current, workout.revision)
+        return True, f"posted in <#{channel_id}>"
+
+    async def refresh(self, workout: StoredWorkout) -> bool:
+        """Edit the posted message to show the stored workout (``workout`` or
+        newer); False if the message is gone."""
+        assert workout.channel_id is not None and workout.message_id is not None
+        if not await self._edit(workout):
+            return False
+        current = await self.workouts.mark_shown(workout.id, revision=workout.revision)
+        if current is not None:
+            await self._settle(current, workout.revision)
+        return True
+
+    async def _edit(self, workout: StoredWorkout) -> bool:
+        assert workout.channel_id is not None and workout.message_id is not None
+        channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
+        rendered = render_workout(workout)
+        try:
+            await channel.get_partial_message(workout.message_id).edit(
+                content=rendered.content,
+                embeds=rendered.embeds,
+                attachments=rendered.discord_files(),
+                view=post_view(workout),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.NotFound:
+            await self.workouts.forget_message(workout.id)
+            return False
+        return True
+
+    async def _settle(self, current: StoredWorkout, shown: int) -> None:
+        """Our message shows revision ``shown``; ``current`` is the row as
+        stored after we recorded that. Edit until the two agree: another
+        coach's save may have landed while our send or edit was in flight,
+        and theirs may have reached Discord before ours."""
+        while current.revision != shown and current.message_id is not None:
+            if not await self._edit(current):
+                return
+            shown = current.revision
+            latest = await self.workouts.mark_shown(current.id, revision=shown)
+            if latest is None:
+                return
+            current = latest
+
+    async def _delete(
+        self, channel: discord.PartialMessageable, message_id: int, workout_id: int
+    ) -> None:
+        try:
+            await channel.get_partial_message(message_id).delete()
+        except discord.HTTPException as error:
+            log.info("could not delete the post of deleted workout %s: %s", workout_id, error)
+
+    async def remove(self, workout: StoredWorkout) -> None:
+        if workout.channel_id is None or workout.message_id is None:
+            return
+        channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
+        try:
+            await channel.get_partial_message(workout.message_id).delete()
+        except discord.HTTPException as error:  # gone or forbidden: the row goes anyway
+            log.info("could not delete workout message %s: %s", workout.message_id, error)
+
+    async def _find_our_post(
+        self, channel: discord.PartialMessageable, workout: StoredWorkout
+    ) -> discord.Message | None:
+        wanted = BUTTON_ID.format(workout_id=workout.id)
+        content = workout_content(workout)
+        assert self.bot.user is not None
+        async for message in channel.history(limit=RECONCILE_HISTORY):
+            if message.author.id != self.bot.user.id:
+                continue
+            ids = [
+                getattr(child, "custom_id", None)
+                for row in message.components
+                for child in getattr(row, "children", [])
+            ]
+            if wanted in ids or (not ids and message.content == content):
+                return message
+        return None
+
+    async def _tell_author(self, workout: StoredWorkout, reason: str) -> None:
+        text = (
+            f"I couldn't post your workout for {long_date(workout.local_date)}: {reason}. "
+            "Fix the permission or pick a channel with `/config channel`, then run "
+            "`/wod post` again."
+        )
+        try:
+            user = self.bot.get_user(workout.author_id) or await self.bot.fetch_user(
+                workout.author_id
+            )
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.warning("could not DM author %s about a failed post: %s", workout.author_id, error)
