@@ -32,27 +32,45 @@ inputs or targets outside the distances each model was built for:
   Valid 1500 m to the marathon. Checked against Daniels' tables: 5K 20:00 is
   49.8, 10K 40:00 is 51.9, marathon 3:00:00 is 53.5.
 
-Training paces (``/pace vdot``) turn a VDOT into speeds by inverting the
-oxygen-cost equation at a fraction of VDOT (%VO2max):
+Training paces (``/pace vdot``) reproduce the training-pace table of Jack
+Daniels, *Daniels' Running Formula*, 3rd edition (Human Kinetics), Table 5.2
+"Training intensities based on current VDOT", VDOT 30 to 85. Each pace is the
+speed whose oxygen cost (the Daniels & Gilbert equation above) is a fraction of
+VDOT, with the fractions calibrated against that table:
 
-* **E** (easy) is a range, 63 % (slow bound) to 73 % (fast bound). Daniels'
-  text gives E as 59-74 % VO2max, but his published E column corresponds to
-  63-73 % at every VDOT from 30 to 85 (fitted against the table), so those
-  bounds are used.
-* **M** (marathon) is the VDOT marathon race pace itself (``time_for_vdot`` at
-  42 195 m), as Daniels defines it (about 80-84 % depending on VDOT).
+* **E** (easy) is a range: 73 % of VDOT (fast bound) and 63 % (slow bound) at
+  VDOT 50, the fast bound rising 0.0316 and the slow bound falling 0.0146
+  percentage points per VDOT (Daniels' text says 59-74 % VO2max; his printed E column is
+  this narrower band).
+* **M** (marathon) is the VDOT marathon race pace (``time_for_vdot`` at
+  42 195 m), as Daniels defines it, from VDOT 50 up. Below 50 the printed M
+  column is slower than the race table's marathon (VDOT 30: M 7:03/km, while
+  the 4:49:17 marathon is 6:51/km); the pace is slowed by
+  ``0.00718 % x (50 - VDOT)^2`` to follow it.
 * **T** (threshold) 88 %.
-* **I** (interval) 97.5 %.
-* **R** (repetition) is I pace minus 6 s per 400 m, Daniels' rule of thumb
-  (his tables have R 6-8 s per 400 faster than I).
+* **I** (interval) ``97.94 + 0.0295 x + 0.0281 x²`` per cent with
+  ``x = (VDOT - 50) / 10``: 98.0 % at VDOT 30, 97.94 % at 50, 98.4 % at 85.
+* **R** (repetition) is the I pace per 400 m minus a gap: 8 s per 400 m up to
+  VDOT 47, 6 s from VDOT 50, narrowing linearly in between. That is how the
+  printed R-400 column follows the I-400 column (VDOT 45: I 1:42, R 94 s;
+  VDOT 50: I 93 s, R 87 s; 7 s at VDOT 48 and 49). Where the table prints no
+  R 400 (VDOT 30-33), twice its R 200 fits the same rule (VDOT 30: I 2:22,
+  R 67 s per 200 m, so 2:14 per 400 m).
 
-Checked against the training-pace table of Daniels' Running Formula, 3rd ed.
-(as digitised in two independent public projects, whose E, M, T and I columns
-agree row by row). VDOT 50 there: E 4:56-5:34/km (7:57-8:58/mile), M 4:31/km (7:17/mile),
-T 4:15/km (6:50/mile), I 3:55/km (93 s per 400), R 87 s per 400; VDOT 60:
-E 4:15-4:49/km, M 3:52/km, T 3:40/km, I 3:23/km, R 75 s per 400. This module
-reproduces them within 3 s/km and 1.5 s per 400 (the tests' tolerance). Note
-that the often-quoted "VDOT 50: E 4:52-5:29/km" is that table's VDOT 51 row.
+Outside VDOT 30-85 (the bot accepts 10-100) the fractions, the M correction and
+the R gap keep their values at the nearest end of the table; the paces still
+come from the same equations, so they stay continuous and keep getting faster
+with VDOT.
+
+Calibration and check: the rows transcribed in two independent public
+projects (github.com/tlgs/vdot ``notebooks/2-analysis.ipynb``, OCR of the 3rd
+edition; github.com/mrodrigues1/running-planner
+``RunningPlanner.Core/Models/Paces/VdotCalculator.cs``, whose E, M, T and I per
+km agree with it row by row). Every row from VDOT 30 to 85 is reproduced with
+T, I and R within 1 s per 400 m (T's printed km pace divided by 2.5) and E and
+M within 3 s per km (``tests/domain/test_domain_predict.py``). The printed I
+columns are themselves up to 1.6 s per 400 m apart (VDOT 38: 1:56 per 400 m
+but 4:54 per km), so no smooth rule can do much better than about 0.9 s on I.
 """
 
 from __future__ import annotations
@@ -72,7 +90,8 @@ __all__ = [
     "INTERVAL_PCT",
     "MAX_PREDICTION_M",
     "MODELS",
-    "REPETITION_GAIN_PER_400_MS",
+    "REPETITION_GAP_FAST_MS",
+    "REPETITION_GAP_SLOW_MS",
     "RIEGEL",
     "RIEGEL_EXPONENT",
     "THRESHOLD_PCT",
@@ -295,12 +314,24 @@ def predict_all(
     return predictions
 
 
-# Training intensities as fractions of VDOT (see the module docstring).
-EASY_SLOW_PCT = 0.63
-EASY_FAST_PCT = 0.73
+# Training intensities as fractions of VDOT, calibrated against Daniels' Running
+# Formula, 3rd ed., Table 5.2 (see the module docstring). The table runs from VDOT 30
+# to 85; outside it every calibration term keeps its value at the nearest end.
+TABLE_VDOT_MIN = 30.0
+TABLE_VDOT_MAX = 85.0
+EASY_FAST_PCT = 0.73  # at VDOT 50
+EASY_FAST_SLOPE = 0.000316  # per VDOT
+EASY_SLOW_PCT = 0.63  # at VDOT 50
+EASY_SLOW_SLOPE = -0.000146  # per VDOT
+MARATHON_SLOWDOWN = 0.0000718  # x (50 - VDOT)^2 below VDOT 50
 THRESHOLD_PCT = 0.88
-INTERVAL_PCT = 0.975
-REPETITION_GAIN_PER_400_MS = 6000.0
+INTERVAL_PCT = 0.9794  # at VDOT 50; quadratic in (VDOT - 50) / 10:
+INTERVAL_PCT_LINEAR = 0.000295
+INTERVAL_PCT_QUADRATIC = 0.000281
+# R is I minus this much per 400 m: 8 s up to VDOT 47, 6 s from VDOT 50.
+REPETITION_GAP_SLOW_MS = 8000.0
+REPETITION_GAP_FAST_MS = 6000.0
+_REPETITION_TAPER = (47.0, 50.0)
 
 
 @dataclass(frozen=True)
@@ -361,21 +392,41 @@ def _pace(code: str, name: str, fast_mpm: float, slow_mpm: float, vdot: float) -
     )
 
 
+def _table_vdot(vdot: float) -> float:
+    """The VDOT the calibration terms are read at: clamped to the table's rows."""
+    return min(max(vdot, TABLE_VDOT_MIN), TABLE_VDOT_MAX)
+
+
+def _interval_pct(vdot: float) -> float:
+    x = (_table_vdot(vdot) - 50) / 10
+    return INTERVAL_PCT + INTERVAL_PCT_LINEAR * x + INTERVAL_PCT_QUADRATIC * x * x
+
+
+def _repetition_gap_ms(vdot: float) -> float:
+    """Seconds per 400 m (in ms) by which R is faster than I."""
+    start, end = _REPETITION_TAPER
+    share = min(max((vdot - start) / (end - start), 0.0), 1.0)
+    return REPETITION_GAP_SLOW_MS + (REPETITION_GAP_FAST_MS - REPETITION_GAP_SLOW_MS) * share
+
+
 def training_paces(vdot: float) -> list[TrainingPace]:
     """Daniels' E, M, T, I and R paces for ``vdot``, in that order.
 
-    Raises :class:`~bot.domain.errors.InputError` for a VDOT that is not a
-    positive number.
+    Calibrated against Daniels' Running Formula, 3rd ed., Table 5.2 (VDOT 30-85;
+    see the module docstring). Raises :class:`~bot.domain.errors.InputError` for
+    a VDOT that is not a positive number.
     """
     if not math.isfinite(vdot) or vdot <= 0:
         raise InputError("VDOT must be more than zero.", "`50`")
-    easy_fast = _velocity_for_vo2(EASY_FAST_PCT * vdot)
-    easy_slow = _velocity_for_vo2(EASY_SLOW_PCT * vdot)
-    marathon = float(MARATHON_M) / (time_for_vdot(vdot, MARATHON_M) / 60_000)
+    table_vdot = _table_vdot(vdot)
+    easy_fast = _velocity_for_vo2((EASY_FAST_PCT + EASY_FAST_SLOPE * (table_vdot - 50)) * vdot)
+    easy_slow = _velocity_for_vo2((EASY_SLOW_PCT + EASY_SLOW_SLOPE * (table_vdot - 50)) * vdot)
+    race_marathon = float(MARATHON_M) / (time_for_vdot(vdot, MARATHON_M) / 60_000)
+    marathon = race_marathon / (1 + MARATHON_SLOWDOWN * max(50 - table_vdot, 0.0) ** 2)
     threshold = _velocity_for_vo2(THRESHOLD_PCT * vdot)
-    interval = _velocity_for_vo2(INTERVAL_PCT * vdot)
+    interval = _velocity_for_vo2(_interval_pct(vdot) * vdot)
     interval_400_ms = 400 / interval * 60_000
-    repetition = 400 / ((interval_400_ms - REPETITION_GAIN_PER_400_MS) / 60_000)
+    repetition = 400 / ((interval_400_ms - _repetition_gap_ms(vdot)) / 60_000)
     return [
         _pace("E", "Easy", easy_fast, easy_slow, vdot),
         _pace("M", "Marathon", marathon, marathon, vdot),

@@ -31,6 +31,21 @@ What this module adds around athlib (each is tested in
 * Hand timing: for scoring only, a time written to tenths at 400 m or less is
   treated as hand-timed and converted by the usual rule (+0.24 s up to 200 m,
   +0.14 s for 300–400 m) before it is scored.
+* Exact arithmetic. athlib evaluates ``a × (t + b)²`` in binary floating point
+  and floors the result, so a performance exactly on a points boundary can lose
+  a point: 7:20.00 for 3000 m is ``0.00815 × 400² = 1304`` exactly, but the
+  float product is 1303.9999999999998 and athlib says 1303 where the printed
+  table says 1304 (likewise 5:28.00 for indoor 2000 m: 904, athlib 903). Here
+  the coefficients are taken as the decimal numbers athlib's table writes (the
+  printed ones) and the time as the exact number of milliseconds, and the
+  formula is evaluated in rational arithmetic before the floor.
+
+  Known limit: where the decimal formula lands *exactly* on an integer, the
+  printed tables themselves are not consistent (their generator's own rounding
+  shows through): 7:20.00 / 3000 m and 5:28.00 / indoor 2000 m print the higher
+  points, but 27:30.00 / 10,000 m (1179 by the formula), 1:06.00 / indoor 500 m
+  (904) and women's 33:20.00 / 10,000 m (1070) print one point fewer. This
+  module follows the formula; the tests list those rows.
 """
 
 from __future__ import annotations
@@ -41,6 +56,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 from bot.domain.distance import HALF_MARATHON_M, MARATHON_M, METRES_PER_MILE, Distance
@@ -150,6 +166,23 @@ def _coefficients(sex: Sex, indoor: bool, code: str) -> tuple[float, float, floa
     return _athlib_hungarian.get_lookup_table().get(key)
 
 
+@functools.lru_cache(maxsize=256)
+def _exact_coefficients(
+    sex: Sex, indoor: bool, code: str
+) -> tuple[Fraction, Fraction, Fraction] | None:
+    """``(a, b, c)`` as the exact decimal numbers the table prints.
+
+    athlib stores them as float literals (``0.00815``); ``repr`` gives back the
+    shortest decimal that round-trips, i.e. that literal, not the binary
+    approximation the float holds (0.008149999999999999...).
+    """
+    coefficients = _coefficients(sex, indoor, code)
+    if coefficients is None:
+        return None
+    a, b, c = (Fraction(Decimal(repr(value))) for value in coefficients)
+    return a, b, c
+
+
 @functools.lru_cache(maxsize=4)
 def table_events(sex: Sex, indoor: bool) -> tuple[ScoringEvent, ...]:
     """The running events the chosen table scores, shortest first (track before road at
@@ -210,25 +243,28 @@ def hand_timing_adjustment_ms(event: ScoringEvent, decimals: int) -> int:
 
 
 def points_for(time_ms: int | float, event: ScoringEvent, sex: Sex, indoor: bool) -> int:
-    """Points for a time at an event; 0 at or beyond the zero point (no upper clamp)."""
-    coefficients = _coefficients(sex, indoor, event.code)
+    """Points for a time at an event; 0 at or beyond the zero point (no upper clamp).
+
+    ``floor(a × (t + b)² + c)`` in exact rational arithmetic, with the
+    coefficients as printed and ``t`` the exact time in seconds (see the module
+    docstring): no float rounding can move a performance across a boundary.
+    """
+    coefficients = _exact_coefficients(sex, indoor, event.code)
     if coefficients is None:
         raise InputError(
             f"The {table_name(sex, indoor)} tables have no {event.label}.",
             "`/pace score time:49.96 event:400m`",
         )
-    _a, b, _c = coefficients
-    seconds = time_ms / 1000
-    if seconds >= -b:  # the zero point: athlib's parabola would rise again past it
+    a, b, c = coefficients
+    seconds = Fraction(time_ms) / 1000
+    if seconds >= -b:  # the zero point: the parabola would rise again past it
         return 0
-    return int(
-        _athlib_hungarian.score(_SEX_CODE[sex], "IND" if indoor else "OUT", event.code, seconds)
-    )
+    return math.floor(a * (seconds + b) ** 2 + c)
 
 
 def zero_point_ms(event: ScoringEvent, sex: Sex, indoor: bool) -> int:
     """The time that scores nothing: the table's zero point, in ms."""
-    coefficients = _coefficients(sex, indoor, event.code)
+    coefficients = _exact_coefficients(sex, indoor, event.code)
     assert coefficients is not None  # callers resolved the event against this table
     return round(-coefficients[1] * 1000)
 
@@ -243,17 +279,23 @@ def equivalent_time_ms(points: int, event: ScoringEvent, sex: Sex, indoor: bool)
 
     Inverts ``floor(a (t + b)²)``: the boundary is ``t = -b - sqrt(points / a)``;
     the time is rounded *down* to the displayed hundredth (tenth beyond ten
-    minutes) so that the figure shown really scores the points.
+    minutes) so that the figure shown really scores the points. The square root
+    is a float estimate; the answer is then settled with :func:`points_for`
+    (exact), one display step at a time in whichever direction it is off.
     """
-    coefficients = _coefficients(sex, indoor, event.code)
+    coefficients = _exact_coefficients(sex, indoor, event.code)
     assert coefficients is not None
-    a, b, c = coefficients
+    a, b, c = (float(value) for value in coefficients)
     boundary_ms = (-b - math.sqrt(max(points - c, 0) / a)) * 1000
     step = _display_step_ms(boundary_ms)
     candidate = math.ceil(boundary_ms / step) * step
-    # Float error at the boundary may leave the ceiling a point short: step down.
+    # Float error in the estimate may leave the ceiling a step too slow: step down...
     while candidate > step and points_for(candidate, event, sex, indoor) < points:
         candidate -= step
+    # ...and never settle a step too fast (a guard; the ceiling makes it rare).
+    zero_ms = zero_point_ms(event, sex, indoor)
+    while candidate + step < zero_ms and points_for(candidate + step, event, sex, indoor) >= points:
+        candidate += step
     return int(candidate)
 
 
