@@ -99,8 +99,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "demo":
-            from loopback.demo import main as demo_main
-
+            # The fake Discord is test tooling, not part of the installed bot:
+            # the demo runs from a checkout of the repository.
+            try:
+                from loopback.demo import main as demo_main
+            except ModuleNotFoundError:
+                return _fail("the demo runs from a checkout of the repository: `make demo`.", 1)
             return demo_main()
         if args.command == "db":
             storage = load_settings(StorageSettings)

@@ -303,22 +303,16 @@ async def send_answer(
         )
     else:
         rendered = render([answer])
-    files = rendered.discord_files()
-    mentions = discord.AllowedMentions.none()
-    if interaction.response.is_done():
-        await interaction.followup.send(
-            rendered.content,
-            embeds=rendered.embeds or MISSING,
-            files=files or MISSING,
-            ephemeral=ephemeral,
-            allowed_mentions=mentions,
-        )
-        return
-    await interaction.response.send_message(
+    send = (
+        interaction.followup.send
+        if interaction.response.is_done()
+        else interaction.response.send_message
+    )
+    await send(
         rendered.content,
         # MISSING, not [], when there is nothing: an empty list is still sent.
         embeds=rendered.embeds or MISSING,
-        files=files or MISSING,
+        files=rendered.discord_files() or MISSING,
         ephemeral=ephemeral,
-        allowed_mentions=mentions,
+        allowed_mentions=discord.AllowedMentions.none(),
     )

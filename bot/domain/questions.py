@@ -90,7 +90,7 @@ class Question:
     * ``lap_text``: laps only, the lap length when given (``None``: 400 m);
     * ``date_text``: workout / log, the day asked about (``"today"``,
       ``"last tuesday"``, ``"2026-11-27"``); ``None``: not said (today).
-      Read it looking back (``direction="back"``), as PRODUCT.md says for questions;
+      Read it looking back (``direction="back"``), as the product contract says for questions;
     * ``sex_text``: score / agegrade / predict, ``"male"`` or ``"female"`` when
       the question says (``woman``, ``men's``, ``W50``); ``None``: not said;
     * ``age``: agegrade only, the runner's age (``50``, ``aged 50``, ``M55``,

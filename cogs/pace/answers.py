@@ -1,9 +1,9 @@
 """Pace answers as plain data: what the bot says, independent of Discord.
 
-Slash commands and (later) plain-chat questions render the same
-:class:`Answer`, so the numbers and wording never drift between the two. The
-cog turns an Answer into an embed plus a one-line message content (the
-headline, so notifications and previews show the figure).
+Slash commands and plain-chat questions render the same
+:class:`~bot.replies.Answer`, so the numbers and wording never drift between
+the two; :mod:`bot.replies` turns it into an embed plus a one-line message
+content (the headline, so notifications and previews show the figure).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The ``/splits export`` CSV: one row per rep, for coaches' spreadsheets.
 
-The columns are part of the product contract (PRODUCT.md, ``/splits``)::
+The columns are part of the product contract (its ``/splits export``)::
 
     date,workout,athlete_id,athlete,rep,distance_m,time_s,pace_per_400_s,note
 
@@ -55,7 +55,7 @@ HEADER: tuple[str, ...] = (
     "pace_per_400_s",
     "note",
 )
-"""The CSV's columns, exactly as PRODUCT.md lists them."""
+"""The CSV's columns, exactly as the product contract lists them."""
 
 LINE_TERMINATOR = "\r\n"
 """Line end of every row (RFC 4180)."""

@@ -1,5 +1,5 @@
 """The command tree as Discord will receive it: names and options are part of
-the product contract (PRODUCT.md), every command has a help example, no two
+the product contract, every command has a help example, no two
 commands share a name."""
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def test_seed_29_78_for_250m() -> None:
 
 @pytest.mark.parametrize(
     ("time", "metres", "per_400"),
-    # The seed workout's table (examples/seed-workout.md).
+    # The seed workout's table (the team's canonical story).
     [
         ("29.78", 250, "47.65"),
         ("29.98", 250, "47.97"),

@@ -37,7 +37,7 @@ def _plain(times: list[int]) -> list[SplitEntry]:
 @pytest.mark.parametrize(
     ("text", "entries"),
     [
-        # PRODUCT.md and the seed
+        # the product contract's examples and the seed workout
         ("29.78 29.98 31.31 31.20 37.47", _plain(SEED_TIMES)),
         ("29.78/29.98/31.31/31.20, 37.47", _plain(SEED_TIMES)),
         (SEED_SPLITS, _plain(SEED_TIMES)),

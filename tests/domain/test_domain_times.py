@@ -18,7 +18,7 @@ from bot.domain.times import MAX_TIME_MS, format_delta, format_time, parse_time
 @pytest.mark.parametrize(
     ("text", "ms"),
     [
-        # PRODUCT.md's examples
+        # the product contract's examples
         ("29.78", 29_780),
         ("29.78s", 29_780),
         ("49.8", 49_800),

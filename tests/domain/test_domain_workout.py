@@ -33,7 +33,7 @@ def _metres(workout: Workout) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "metres"),
     [
-        # PRODUCT.md and the seed
+        # the product contract's examples and the seed workout
         ("4 x 250m sprint + 1 x 300m", ["250"] * 4 + ["300"]),
         ("10x400m @ 68", ["400"] * 10),
         ("10 x 400 @ 68/lap", ["400"] * 10),
