@@ -2,8 +2,10 @@
 bot (discord.py's floor), SQL statement counting, percentiles and memory.
 
 Not a benchmark itself; ``latency_bench.py``, ``burst_bench.py``,
-``post_scale_bench.py`` and ``startup_bench.py`` import it (run from the
-repository root, ``bench/`` is on ``sys.path`` as the script's folder).
+``post_scale_bench.py`` and ``startup_bench.py`` import it first (run as
+``python bench/NAME.py``, ``bench/`` is on ``sys.path`` as the script's
+folder). It puts the repository root there too: the fake Discord
+(``loopback/``) is test tooling, not installed with the bot.
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ import contextlib
 import logging
 import math
 import resource
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import minimal_intents
 from loopback import MANAGE_GUILD, Channel, FakeDiscord, Guild, InteractionRecord, Member

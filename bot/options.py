@@ -11,7 +11,9 @@ forms and plain chat).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -43,32 +45,67 @@ def _shown(value: object) -> str:
     return text if len(text) <= 12 else text[:11] + "…"
 
 
+@dataclass(frozen=True)
+class _Limit:
+    name: str  # as registered (the option's display name)
+    type: discord.AppCommandOptionType
+    low: float | None
+    high: float | None
+    choices: tuple[object, ...]  # in registration order
+
+
+# Per command object: its options' limits, read once (Command.parameters
+# builds new wrappers on every access, and this runs on every interaction).
+_LIMITS: weakref.WeakKeyDictionary[app_commands.Command, dict[str, _Limit]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limits_of(command: app_commands.Command) -> dict[str, _Limit]:
+    limits = _LIMITS.get(command)
+    if limits is None:
+        limits = {
+            p.display_name: _Limit(
+                p.display_name,
+                p.type,
+                p.min_value,
+                p.max_value,
+                tuple(choice.value for choice in p.choices),
+            )
+            for p in command.parameters
+        }
+        _LIMITS[command] = limits
+    return limits
+
+
 def check_registered_limits(interaction: discord.Interaction) -> None:
     """Raise :class:`InputError` naming the first option whose value breaks
     its registered length, range or choices."""
     command = interaction.command
     if not isinstance(command, app_commands.Command):
         return
-    parameters = {parameter.display_name: parameter for parameter in command.parameters}
     data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
-    for option in _leaf_options(list(data.get("options") or [])):
-        parameter = parameters.get(str(option.get("name")))
-        if parameter is None:
-            continue  # not ours to judge; discord.py refuses unknown options itself
-        _check(parameter, option.get("value"))
+    options = data.get("options")
+    if not options:
+        return
+    limits = _limits_of(command)
+    for option in _leaf_options(list(options)):
+        limit = limits.get(str(option.get("name")))
+        if limit is not None:  # an unknown option is discord.py's to refuse
+            _check(limit, option.get("value"))
 
 
-def _check(parameter: app_commands.Parameter, value: object) -> None:
-    name = f"`{parameter.display_name}`"
-    low, high = parameter.min_value, parameter.max_value
-    if parameter.type is discord.AppCommandOptionType.string and isinstance(value, str):
+def _check(limit: _Limit, value: object) -> None:
+    name = f"`{limit.name}`"
+    low, high = limit.low, limit.high
+    if limit.type is discord.AppCommandOptionType.string and isinstance(value, str):
         if high is not None and len(value) > high:
             raise InputError(
                 f"{name} is {len(value):,} characters long; the limit is {int(high):,}."
             )
         if low is not None and len(value) < low:
             raise InputError(f"{name} needs at least {int(low)} character(s).")
-    numeric = parameter.type in (
+    numeric = limit.type in (
         discord.AppCommandOptionType.integer,
         discord.AppCommandOptionType.number,
     ) and isinstance(value, int | float)
@@ -76,7 +113,6 @@ def _check(parameter: app_commands.Parameter, value: object) -> None:
         raise InputError(
             f"{name} must be from {_shown(low)} to {_shown(high)}, not {_shown(value)}."
         )
-    choices = parameter.choices
-    if choices and value not in {choice.value for choice in choices}:
-        allowed = " or ".join(f"`{choice.value}`" for choice in choices)
+    if limit.choices and value not in limit.choices:
+        allowed = " or ".join(f"`{choice}`" for choice in limit.choices)
         raise InputError(f"{name} must be {allowed}.")

@@ -53,7 +53,8 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         views.register(self.bot)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        actor_of(interaction).server()  # "works in a server" from a DM
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()  # "works in a server" from a DM
         return True
 
     @app_commands.command(

@@ -44,7 +44,8 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         self.scheduler.cancel()
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        actor_of(interaction).server()  # "works in a server" from a DM
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()  # "works in a server" from a DM
         return True
 
     # -- scheduler -------------------------------------------------------------
