@@ -48,6 +48,7 @@ class TextLimit:
     what: str
     max_length: int
     example: str
+    plural: bool = False  # "the notes are", "the splits are"
 
     def check(self, value: str | None) -> str | None:
         """``value`` unchanged if it fits (``None`` stays ``None``); raises
@@ -57,8 +58,9 @@ class TextLimit:
         if not isinstance(value, str):
             raise InputError(f"{self.what.capitalize()} must be text.", self.example)
         if len(value) > self.max_length:
+            verb = "are" if self.plural else "is"
             raise InputError(
-                f"{self.what.capitalize()} is {len(value):,} characters long; "
+                f"{self.what.capitalize()} {verb} {len(value):,} characters long; "
                 f"the limit is {self.max_length:,}.",
                 self.example,
             )
@@ -91,8 +93,8 @@ class IntRange:
 WORKOUT_TEXT = TextLimit("the workout", 1000, "`/wod post workout:4 x 250m sprint + 1 x 300m`")
 TITLE = TextLimit("the title", 100, "`title:Sprint session`")
 RECOVERY = TextLimit("the recovery", 1000, "`recovery:5-6' walk/jog between reps`")
-WORKOUT_NOTES = TextLimit("the notes", 1000, "`notes:Spikes on; meet at the track`")
-SPLITS_TEXT = TextLimit("the splits", 1000, "`29.78 / 29.98 / 31.31 / 31.20 / 37.47`")
+WORKOUT_NOTES = TextLimit("the notes", 1000, "`notes:Spikes on; meet at the track`", plural=True)
+SPLITS_TEXT = TextLimit("the splits", 1000, "`29.78 / 29.98 / 31.31 / 31.20 / 37.47`", plural=True)
 ATHLETE_NOTE = TextLimit("the note", 300, "`note:windy, felt strong`")
 QUESTION = TextLimit("the question", 500, "`/ask question:what pace should my tempo runs be?`")
 GROUP_NAME = TextLimit("the group name", 32, "`name:Sprints`")

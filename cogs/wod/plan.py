@@ -127,6 +127,8 @@ async def show(
     if workout is None:
         raise InputError(f"No workout for {long_date(day)}.", "`/wod list` shows the coming days")
     if not (workout.public or reader.is_coach(settings)):
+        if day < today:  # saved for a day already over: never posted
+            return f"The workout for {long_date(day)} was not posted."
         return (
             f"The workout for {long_date(day)} is not posted yet: it goes out at "
             f"{settings.post_time} ({settings.timezone})."

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.clock import epoch_ms
+from bot.domain.dates import end_of_local_day
 from bot.domain.workout import parsed_summary, short_summary
 from bot.replies import Answer, Field, Rendered, inline_text, literal_text, render
 from db.guild_settings import GuildSettings
@@ -34,6 +36,9 @@ def status_text(workout: StoredWorkout, settings: GuildSettings, today: date) ->
     if workout.post_error:
         return f"⚠️ Not posted: {workout.post_error}"
     if workout.local_date < today:
+        day_ended = epoch_ms(end_of_local_day(workout.local_date, settings.timezone))
+        if workout.updated_at < day_ended:
+            return "Not posted: its post time went by while I was not running"
         return "Not posted (its day had passed when it was saved)"
     where = f"<#{settings.channel_id or workout.origin_channel_id}>"
     when = "today" if workout.local_date == today else long_date(workout.local_date)

@@ -37,8 +37,9 @@ def test_each_text_limit_is_the_contracts(limit: limits.TextLimit, size: int) ->
     assert limit.check("x" * size) == "x" * size
     with pytest.raises(InputError) as caught:
         limit.check("x" * (size + 1))
+    verb = "are" if limit.what in ("the notes", "the splits") else "is"
     assert caught.value.message == (
-        f"{limit.what.capitalize()} is {size + 1:,} characters long; the limit is {size:,}."
+        f"{limit.what.capitalize()} {verb} {size + 1:,} characters long; the limit is {size:,}."
     )
     assert limit.check(None) is None
 
