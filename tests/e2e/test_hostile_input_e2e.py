@@ -16,6 +16,12 @@ for every example we check what a user and Discord would see:
   unchanged; an accepted title or note is stored as given (bounded by the
   option's length) and read-only commands never write.
 
+Each example is classified as accepted or rejected, and each target declares
+which of the two it can have (``expect``): both, unless its input is free text
+every value of which is valid (a title, a note, a display name). A target
+fails unless every expected outcome happened at least once among its examples
+and no other did, so the properties of both paths are known to have run.
+
 Hypothesis does not drive coroutines, so each property runs in a worker
 thread (``asyncio.to_thread``) and submits its coroutines to the module's event
 loop with ``asyncio.run_coroutine_threadsafe``. ``derandomize=True`` and no
@@ -193,6 +199,16 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+# ----------------------------------------------------------------- outcomes
+
+# What an example did with its input, and which outcomes a target declares.
+ACCEPTED, REJECTED = "accepted", "rejected"
+BOTH: frozenset[str] = frozenset({ACCEPTED, REJECTED})
+# Free text (a title, a note, a display name): any value the official client
+# can send (``fit`` cuts it to the option's max_length) is valid, so a
+# rejection would be a bug and there is no rejected path to reach.
+ONLY_ACCEPTED: frozenset[str] = frozenset({ACCEPTED})
+
 # ----------------------------------------------------------------- inspection
 
 
@@ -328,14 +344,29 @@ class Runner:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(LOOP_TIMEOUT)
 
 
-async def in_thread(name: str, property_test: Callable[[], None], outcomes: Counter[str]) -> None:
+async def in_thread(
+    name: str, property_test: Callable[[], None], outcomes: Counter[str], expect: frozenset[str]
+) -> None:
     """Run a hypothesis test in a worker thread; report how long it took and how
-    many examples were accepted and rejected (so both paths are known to run)."""
+    many examples were accepted and rejected, and check that every outcome in
+    ``expect`` happened at least once and no other did (so the checks of each
+    path the target declares have actually run)."""
+    assert expect and expect <= BOTH, expect
     started = time.perf_counter()
     await asyncio.to_thread(property_test)
     took = time.perf_counter() - started
     print(f"[hostile] {name}: {took:.2f} s, {dict(sorted(outcomes.items()))}")
     assert sum(outcomes.values()) >= EXAMPLES, outcomes
+    missing = sorted(expect - set(outcomes))
+    assert not missing, (
+        f"{name}: no example was {' or '.join(missing)} ({dict(outcomes)}): "
+        "that path's checks never ran; add valid values or a pinned example"
+    )
+    unexpected = sorted(set(outcomes) - expect)
+    assert not unexpected, (
+        f"{name}: declared {sorted(expect)} only, but examples were "
+        f"{' and '.join(unexpected)} ({dict(outcomes)})"
+    )
 
 
 async def seed_post(club: Club) -> Message:
@@ -388,6 +419,8 @@ class Target:
     check: str = "read_only"
     # Valid values of the option, fuzzed padded (so the accepted path runs too).
     valid: tuple[str, ...] = ()
+    # The outcomes its examples must show (see ONLY_ACCEPTED for free text).
+    expect: frozenset[str] = BOTH
 
     @property
     def id(self) -> str:
@@ -433,16 +466,34 @@ TARGETS: list[Target] = [
         valid=("5k", "5000", "half"),
     ),
     # /wod
-    Target("wod post", "workout", {"date": FUTURE}, actor="coach", check="wod_post"),
+    # A coach's workout text, title, recovery and notes are free text: any
+    # text is stored as typed (a workout the parser cannot read is kept as
+    # free text), so they can only be accepted.
+    Target("wod post", "workout", {"date": FUTURE}, "coach", "wod_post", expect=ONLY_ACCEPTED),
     Target("wod post", "date", {"workout": SEED, "title": SEED_TITLE}, "coach", "wod_post", DATES),
-    Target("wod post", "title", {"workout": SEED}, actor="coach", check="wod_post"),
-    Target("wod post", "recovery", {"workout": SEED, "title": SEED_TITLE}, "coach", "wod_post"),
-    Target("wod post", "notes", {"workout": SEED, "title": SEED_TITLE}, "coach", "wod_post"),
+    Target("wod post", "title", {"workout": SEED}, "coach", "wod_post", expect=ONLY_ACCEPTED),
+    Target(
+        "wod post",
+        "recovery",
+        {"workout": SEED, "title": SEED_TITLE},
+        "coach",
+        "wod_post",
+        expect=ONLY_ACCEPTED,
+    ),
+    Target(
+        "wod post",
+        "notes",
+        {"workout": SEED, "title": SEED_TITLE},
+        "coach",
+        "wod_post",
+        expect=ONLY_ACCEPTED,
+    ),
     Target("wod show", "date", {}, valid=DATES),
     # /splits
     Target("splits submit", "splits", {}, check="submit", valid=SPLITS),
     Target("splits submit", "date", {"splits": LABELLED}, "ana", "submit", DATES),
-    Target("splits submit", "note", {"splits": SEED_SPLITS}, check="submit"),
+    # An athlete's note is free text, stored as typed (stripped).
+    Target("splits submit", "note", {"splits": SEED_SPLITS}, check="submit", expect=ONLY_ACCEPTED),
     Target("splits board", "date", {}, valid=DATES),
     Target("splits delete", "date", {}, valid=DATES),  # only asks for confirmation: writes nothing
     Target("splits chart", "date", {}, valid=("today",)),
@@ -467,23 +518,26 @@ def after_example(
     club: Club, run: Runner, target: Target, options: dict[str, str], reply: Message, before: str
 ) -> str:
     """The storage property of ``target`` for one example; returns whether
-    the input was accepted or rejected (reported, to show both paths ran)."""
+    the input was accepted or rejected (checked against ``target.expect``)."""
     after = db_digest(club)
     value = options[target.option]
     if target.check == "read_only":
         assert after == before, f"/{target.command} wrote to the database"
-        return "rejected" if "Example:" in reply.content else "answered"
+        if "Example:" in reply.content:  # the error reply: what was wrong, and an example
+            assert reply.ephemeral, f"/{target.command} refused publicly: {reply.content}"
+            return REJECTED
+        return ACCEPTED
     if target.check == "pace":
         if reply.ephemeral:  # rejected
             assert after == before, "a rejected /pace input was stored"
-            return "rejected"
+            return REJECTED
         [row] = db_rows(club, "SELECT command, inputs FROM pace_answers ORDER BY id DESC LIMIT 1")
         assert row["command"] == target.command and f"{target.option}={value}" in row["inputs"]
-        return "accepted"
+        return ACCEPTED
     if target.check == "submit":
         if reply.ephemeral:
             assert after == before, f"rejected splits were stored: {reply.content}"
-            return "rejected"
+            return REJECTED
         day = _accepted_date(options.get("date"), "back")
         assert day is not None
         [row] = db_rows(
@@ -497,11 +551,11 @@ def after_example(
         if expected:
             lines = reply.embeds[0]["description"].splitlines()
             assert lines[-1] == f"Note: {one_line(expected)}", lines[-1]
-        return "accepted"
+        return ACCEPTED
     if target.check == "wod_post":
         if "Parsed:" not in reply.content:  # rejected
             assert after == before, f"a rejected workout was stored: {reply.content}"
-            return "rejected"
+            return REJECTED
         day = _accepted_date(options.get("date"), "forward")
         assert day is not None
         [row] = db_rows(
@@ -521,19 +575,19 @@ def after_example(
             assert post.content == (
                 f"Workout of the day, Saturday 28 November 2026: {one_line(options['title'])}"
             )
-        return "accepted"
+        return ACCEPTED
     if target.check == "config":
         if reply.content.startswith(("Scheduled workouts", "Timezone set")):
             run(restore_seed(club))
-            return "accepted"
+            return ACCEPTED
         assert after == before, f"a rejected setting was stored: {reply.content}"
-        return "rejected"
+        return REJECTED
     if target.check == "wod_delete":
         if reply.content.startswith("Deleted the workout"):
             run(restore_seed(club))
-            return "accepted"
+            return ACCEPTED
         assert after == before, "a rejected /wod delete changed the database"
-        return "rejected"
+        return REJECTED
     raise AssertionError(f"unknown check {target.check}")
 
 
@@ -560,14 +614,20 @@ async def test_hostile_slash_option(club: Club, run: Runner, target: Target) -> 
         reply = run(act())
         outcomes[after_example(club, run, target, options, reply, before)] += 1
 
-    await in_thread(target.id, property_test, outcomes)
+    await in_thread(target.id, property_test, outcomes, target.expect)
 
 
 # ----------------------------------------------------------------- the form
 
 
-@pytest.mark.parametrize("field_name", ["splits", "note"])
-async def test_hostile_splits_form(club: Club, run: Runner, field_name: str) -> None:
+@pytest.mark.parametrize(
+    ("field_name", "expect"),
+    [("splits", BOTH), ("note", ONLY_ACCEPTED)],  # a note is free text, as in /splits submit
+    ids=["splits", "note"],
+)
+async def test_hostile_splits_form(
+    club: Club, run: Runner, field_name: str, expect: frozenset[str]
+) -> None:
     """The post's **Submit splits** form: the same properties as /splits submit."""
     watch = Watch([club.general, club.workouts])
     limits = {"splits": 1000, "note": 300}  # the form's max_length, which Discord enforces
@@ -591,9 +651,9 @@ async def test_hostile_splits_form(club: Club, run: Runner, field_name: str) -> 
         reply = run(act())
         if reply.ephemeral:
             assert db_digest(club) == before, f"rejected splits were stored: {reply.content}"
-            outcomes["rejected"] += 1
+            outcomes[REJECTED] += 1
             return
-        outcomes["accepted"] += 1
+        outcomes[ACCEPTED] += 1
         [row] = db_rows(
             club,
             "SELECT note FROM submissions WHERE local_date = ? AND athlete_id = ?",
@@ -605,7 +665,7 @@ async def test_hostile_splits_form(club: Club, run: Runner, field_name: str) -> 
             last = reply.embeds[0]["description"].splitlines()[-1]
             assert last == f"Note: {one_line(expected)}", last
 
-    await in_thread(f"form:{field_name}", property_test, outcomes)
+    await in_thread(f"form:{field_name}", property_test, outcomes, expect)
 
 
 # ----------------------------------------------------------------- plain chat
@@ -613,7 +673,10 @@ async def test_hostile_splits_form(club: Club, run: Runner, field_name: str) -> 
 
 @pytest.mark.parametrize("where", ["mention", "dm"])
 async def test_hostile_chat_message(club: Club, run: Runner, where: str) -> None:
-    """Mention the bot in #general, or DM it: one reply, inert and well formed."""
+    """Mention the bot in #general, or DM it: one reply, inert and well formed.
+    Accepted: read as a pace question, answered and kept in the asker's history;
+    rejected: anything else (the help, a missing or out-of-range value), which
+    stores nothing."""
     count = iter(range(10_000))
     outcomes: Counter[str] = Counter()
 
@@ -651,17 +714,18 @@ async def test_hostile_chat_message(club: Club, run: Runner, where: str) -> None
             "SELECT inputs FROM pace_answers WHERE user_id = ? AND command = 'chat'",
             (asker.user.id,),
         )
-        outcomes["pace answer" if rows else "other reply"] += 1
+        outcomes[ACCEPTED if rows else REJECTED] += 1
         if not rows:
             assert db_digest(club) == before, "an unanswered question was stored"
         else:
             # Chat history keeps the question as Discord cleaned it, cut to 200.
             assert all(len(row["inputs"]) <= 200 for row in rows)
 
-    await in_thread(f"chat:{where}", property_test, outcomes)
+    await in_thread(f"chat:{where}", property_test, outcomes, BOTH)
 
 
 # A hostile display name: shown in the board's table and every splits reply.
+# Discord's to choose, not the bot's to refuse: every example must be accepted.
 async def test_hostile_display_name_cannot_break_the_board(club: Club, run: Runner) -> None:
     names = iter(range(10_000))
     watch = Watch([club.general, club.workouts])
@@ -680,15 +744,15 @@ async def test_hostile_display_name_cannot_break_the_board(club: Club, run: Runn
             itx = await club.fake.slash(
                 member, "splits submit", {"splits": SEED_SPLITS}, channel=club.workouts
             )
-            await finish(club, itx, watch)
+            submitted = await finish(club, itx, watch)
             itx = await club.fake.slash(member, "splits board", {}, channel=club.workouts)
             board = await finish(club, itx, watch)
             assert not board.ephemeral
-            outcomes["board"] += 1
+            outcomes[REJECTED if submitted.ephemeral else ACCEPTED] += 1
 
         run(one())
 
-    await in_thread("display-name", property_test, outcomes)
+    await in_thread("display-name", property_test, outcomes, ONLY_ACCEPTED)
 
 
 async def test_chat_log_title_is_escaped(club: Club, clean_fake) -> None:

@@ -876,6 +876,14 @@ async def test_valid_options_are_accepted(world: World, clean_fake, command: str
         await answered(
             club, club.coach, "wod post", {"workout": "5k tempo", "date": TO_DELETE}, club.workouts
         )
+    if command == "splits mine":  # Dee's own splits to list, whether or not /splits submit ran
+        await answered(
+            club,
+            world.dee,
+            "splits submit",
+            {"splits": "250m: 30.10 / 30.20", "date": "yesterday"},
+            club.workouts,
+        )
     itx = await club.fake.slash(
         actor(world, spec), command, spec.valid(world), channel=club.workouts
     )

@@ -6,7 +6,7 @@ teammate: each is refused with an explicit, private message and leaves the
 database byte-for-byte unchanged. Positive controls show the same actions work
 for whoever may do them, so a refusal is the rule and not a broken command.
 
-The rules asserted (README "Commands" table, PRODUCT.md "People"):
+The rules asserted (README "Commands" table; the product contract's "People"):
 
 * Coaches are members with Manage Server or the configured coach role; they
   post and delete workouts, see scheduled ones, export the team, and delete or

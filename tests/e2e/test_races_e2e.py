@@ -84,16 +84,22 @@ async def test_two_coaches_posting_at_the_same_moment_leave_one_post_showing_the
 
 
 async def test_edits_racing_each_other_settle_on_the_stored_workout(club: Club, clean_fake) -> None:
-    today = CLUB_START.date()
-    [message] = posts_for(club, today)  # posted by the test above
-    with club.fake.rest.delay(EDIT, SLOW, count=1):
-        replies = await asyncio.gather(
-            post(club, club.coach, {"workout": "10 x 400m @ 68"}),
-            post(club, club.assistant, {"workout": "5 x 1k @ 3:00"}),
-        )
-    assert all(r.content.startswith("Replaced and edited the post") for r in replies)
-    assert posts_for(club, today) == [message]
-    assert shown_text(message) == stored_text(club, today)
+    day = date(2026, 12, 2)  # its own day: nothing else posts or edits there
+    club.clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    try:
+        first = await post(club, club.coach, {"workout": "4 x 250m sprint + 1 x 300m"})
+        assert "posted in" in first.content, first.content
+        [message] = posts_for(club, day)
+        with club.fake.rest.delay(EDIT, SLOW, count=1):
+            replies = await asyncio.gather(
+                post(club, club.coach, {"workout": "10 x 400m @ 68"}),
+                post(club, club.assistant, {"workout": "5 x 1k @ 3:00"}),
+            )
+        assert all(r.content.startswith("Replaced and edited the post") for r in replies)
+        assert posts_for(club, day) == [message]
+        assert shown_text(message) == stored_text(club, day)
+    finally:
+        club.clock.set(CLUB_START)
 
 
 async def test_a_workout_deleted_while_its_post_is_on_the_way_leaves_no_post(

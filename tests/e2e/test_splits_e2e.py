@@ -1,6 +1,10 @@
 """/splits end to end: the seed submission by command and by the post's form,
 validation, corrections, board, history, delete, export, chart, and 200
-athletes submitting at once."""
+athletes submitting at once.
+
+The module shares today's posted seed workout (``seed_workout``); anything a
+test reads beyond that it writes itself, with athletes of its own
+(``athletes``) or on a day of its own, so no test depends on another's rows."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import pytest_asyncio
 
 from db import open_database
 from db.submissions import SubmissionQueries
+from loopback import Member
 from tests.e2e.conftest import CLUB_START, Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -29,6 +34,9 @@ SEED_TABLE = [
 SEED_SUMMARY = (
     "**250 m** ×4: average 30.57 (48.91 per 400 m) · fastest 29.78 · slowest 31.31 · fade +4.8 %"
 )
+# Past days of the board and export tests' own, with the seed workout saved.
+BOARD_DAY = "2026-11-20"
+EXPORT_DAY = "2026-11-21"
 
 
 async def _reply(club: Club, who, name: str, options: dict, channel=None):
@@ -42,6 +50,28 @@ async def _stored(club: Club, athlete_id: int):
         return await SubmissionQueries(db).get(club.guild.id, CLUB_START.date(), athlete_id)
     finally:
         await db.close()
+
+
+async def athletes(club: Club, *names: str) -> list[Member]:
+    """Members of a test's own: nobody else's submissions are theirs."""
+    members = [club.fake.create_member(club.guild, name) for name in names]
+    await club.fake.sync_gateway()
+    return members
+
+
+async def submit(club: Club, who: Member, splits: str, date: str | None = None) -> None:
+    """``who`` logs ``splits`` (today, or ``date``), and it is stored."""
+    options = {"splits": splits} if date is None else {"splits": splits, "date": date}
+    reply = await _reply(club, who, "splits submit", options)
+    assert not reply.ephemeral, reply.content
+
+
+async def seed_workout_on(club: Club, date: str) -> None:
+    """The seed workout saved for a past ``date`` (not posted: that day has passed)."""
+    reply = await _reply(
+        club, club.coach, "wod post", {"workout": SEED, "title": "Sprint session", "date": date}
+    )
+    assert "not posted, since that day has passed" in reply.content, reply.content
 
 
 async def _count(club: Club) -> int:
@@ -89,6 +119,8 @@ async def test_seed_by_command_gives_the_seed_table(club: Club, clean_fake) -> N
 
 
 async def test_seed_by_the_form_stores_the_same_rows(club: Club, clean_fake) -> None:
+    [by_command] = await athletes(club, "Flo")
+    await submit(club, by_command, SEED_SPLITS)
     post = _post(club)
     opened = await club.fake.click(club.ben, post, post.buttons()[0]["custom_id"])
     await opened.wait_response()
@@ -99,8 +131,8 @@ async def test_seed_by_the_form_stores_the_same_rows(club: Club, clean_fake) -> 
     assert not reply.ephemeral
     assert _table(reply)[1:] == SEED_TABLE
     assert "Note: windy back straight" in reply.embeds[0]["description"]
-    ana, ben = await _stored(club, club.ana.user.id), await _stored(club, club.ben.user.id)
-    assert ana.splits == ben.splits
+    flo, ben = await _stored(club, by_command.user.id), await _stored(club, club.ben.user.id)
+    assert flo.splits == ben.splits
     assert [s.time_ms for s in ben.splits] == [29780, 29980, 31310, 31200, 37470]
     assert ben.note == "windy back straight"
 
@@ -155,17 +187,24 @@ async def test_resubmitting_replaces_and_a_personal_best_is_announced(
 
 
 async def test_board_ranks_by_overall_pace(club: Club, clean_fake) -> None:
-    reply = await _reply(club, club.ben, "splits board", {})
+    await seed_workout_on(club, BOARD_DAY)
+    zoe, bea, cal = await athletes(club, "Zoe", "Bea", "Cal")
+    await submit(club, zoe, "30 30.2 30.4 30.3 37", BOARD_DAY)
+    await submit(club, cal, SEED_SPLITS, BOARD_DAY)
+    await submit(club, bea, SEED_SPLITS, BOARD_DAY)
+    reply = await _reply(club, cal, "splits board", {"date": BOARD_DAY})
     assert not reply.ephemeral
     rows = _table(reply)
     assert rows[0].split() == ["#", "athlete", "reps", "total", "/400", "m"]
     names = [row[4:20].strip() for row in rows[1:]]
-    assert names == ["Assistant Kim", "Ana", "Ben"]  # Ana and Ben tie; then by name
+    assert names == ["Zoe", "Bea", "Cal"]  # Bea and Cal tie; then by name
     assert rows[1].split()[-2:] == ["2:37.90", "48.58"]
 
 
 async def test_mine_is_private(club: Club, clean_fake) -> None:
-    reply = await _reply(club, club.ana, "splits mine", {})
+    [mia] = await athletes(club, "Mia")
+    await submit(club, mia, SEED_SPLITS)
+    reply = await _reply(club, mia, "splits mine", {})
     assert reply.ephemeral
     assert "250 m ×4 avg 30.57" in reply.embeds[0]["description"]
 
@@ -173,28 +212,35 @@ async def test_mine_is_private(club: Club, clean_fake) -> None:
 async def test_only_coaches_delete_for_others_and_deletes_are_confirmed(
     club: Club, clean_fake
 ) -> None:
-    reply = await _reply(club, club.ben, "splits delete", {"athlete": club.ana})
+    vic, wes = await athletes(club, "Vic", "Wes")
+    await submit(club, vic, SEED_SPLITS)
+    await submit(club, wes, SEED_SPLITS)
+    reply = await _reply(club, wes, "splits delete", {"athlete": vic})
     assert reply.ephemeral and "Only coaches can delete splits" in reply.content
-    assert await _stored(club, club.ana.user.id) is not None
+    assert await _stored(club, vic.user.id) is not None
 
-    itx = await club.fake.slash(club.ben, "splits delete", {}, channel=club.workouts)
+    itx = await club.fake.slash(wes, "splits delete", {}, channel=club.workouts)
     prompt = await itx.wait_reply()
-    assert prompt.ephemeral and "Delete Ben's splits" in prompt.content
+    assert prompt.ephemeral and "Delete Wes's splits" in prompt.content
     [_delete, cancel] = prompt.buttons()
-    clicked = await club.fake.click(club.ben, prompt, cancel["custom_id"])
+    clicked = await club.fake.click(wes, prompt, cancel["custom_id"])
     await clicked.wait_response()
-    assert await _stored(club, club.ben.user.id) is not None
+    assert await _stored(club, wes.user.id) is not None
 
     itx = await club.fake.slash(
-        club.coach, "splits delete", {"athlete": club.ben}, channel=club.workouts
+        club.coach, "splits delete", {"athlete": wes}, channel=club.workouts
     )
     prompt = await itx.wait_reply()
     clicked = await club.fake.click(club.coach, prompt, prompt.buttons()[0]["custom_id"])
     await clicked.wait_response()
-    assert await _stored(club, club.ben.user.id) is None
+    assert await _stored(club, wes.user.id) is None
 
 
 async def test_export_csv_parses_back(club: Club, clean_fake) -> None:
+    await seed_workout_on(club, EXPORT_DAY)
+    eve, finn = await athletes(club, "Eve", "Finn")
+    await submit(club, eve, SEED_SPLITS, EXPORT_DAY)
+    await submit(club, finn, "31 31 31 31 38", EXPORT_DAY)
     itx = await club.fake.slash(club.coach, "splits export", {}, channel=club.general)
     reply = await itx.wait_reply()
     assert reply.ephemeral
@@ -205,25 +251,28 @@ async def test_export_csv_parses_back(club: Club, clean_fake) -> None:
         "date", "workout", "athlete_id", "athlete", "rep",
         "distance_m", "time_s", "pace_per_400_s", "note",
     ]  # fmt: skip
-    ana = [r for r in rows if r["athlete"] == "Ana"]
-    assert [(r["rep"], r["distance_m"], r["time_s"], r["pace_per_400_s"]) for r in ana] == [
+    eves = [r for r in rows if r["athlete"] == "Eve"]
+    assert [(r["rep"], r["distance_m"], r["time_s"], r["pace_per_400_s"]) for r in eves] == [
         ("1", "250", "29.78", "47.65"),
         ("2", "250", "29.98", "47.97"),
         ("3", "250", "31.31", "50.10"),
         ("4", "250", "31.20", "49.92"),
         ("5", "300", "37.47", "49.96"),
     ]
-    assert ana[0]["date"] == "2026-11-28" and ana[0]["workout"] == "Sprint session"
-    assert {r["athlete"] for r in rows} == {"Ana", "Assistant Kim"}
+    assert eves[0]["date"] == EXPORT_DAY and eves[0]["workout"] == "Sprint session"
+    # The team's export: everyone's rows (of this test's own day: Eve's and Finn's).
+    assert {r["athlete"] for r in rows if r["date"] == EXPORT_DAY} == {"Eve", "Finn"}
 
-    itx = await club.fake.slash(club.ana, "splits export", {}, channel=club.general)
+    itx = await club.fake.slash(eve, "splits export", {}, channel=club.general)
     mine = (await itx.wait_reply()).attachments[0].data.decode()
-    assert {r["athlete"] for r in csv.DictReader(io.StringIO(mine))} == {"Ana"}
+    assert {r["athlete"] for r in csv.DictReader(io.StringIO(mine))} == {"Eve"}
 
 
 async def test_chart_is_a_png(club: Club, clean_fake) -> None:
+    [cy] = await athletes(club, "Cy")
+    await submit(club, cy, SEED_SPLITS)
     for options in ({"date": "today"}, {}):
-        itx = await club.fake.slash(club.ana, "splits chart", options, channel=club.workouts)
+        itx = await club.fake.slash(cy, "splits chart", options, channel=club.workouts)
         reply = await itx.wait_reply(timeout=30)
         [attachment] = reply.attachments
         assert attachment.filename.endswith(".png")
