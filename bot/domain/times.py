@@ -35,6 +35,7 @@ import math
 import re
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from bot.domain.errors import InputError
 from bot.domain.marks import DASHES, QUOTES
@@ -329,6 +330,21 @@ def _as_fraction(ms: int | float | Fraction | Decimal) -> Fraction | int:
 
 
 def format_time(ms: int | float | Fraction | Decimal) -> str:
+    """Show a time by Trackside's display rules, rounding half up (see
+    :func:`_format_time`). Remembered per value: a reply formats the same few
+    times and paces dozens of times over."""
+    try:
+        return _format_remembered(ms)
+    except TypeError:  # not hashable (a signalling NaN): no memory, same answer
+        return _format_time(ms)
+
+
+@lru_cache(maxsize=4096)
+def _format_remembered(ms: int | float | Fraction | Decimal) -> str:
+    return _format_time(ms)
+
+
+def _format_time(ms: int | float | Fraction | Decimal) -> str:
     """Show a time by Trackside's display rules, rounding half up.
 
     Under 60 s ``49.96``; under 10 min ``2:04.90`` (hundredths); under an hour

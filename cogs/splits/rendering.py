@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from bot.domain.distance import format_distance
 from bot.domain.pace import pace_per
@@ -21,6 +22,7 @@ from db.submissions import StoredSubmission
 NAME_WIDTH = 16
 
 
+@lru_cache(maxsize=512)
 def short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
