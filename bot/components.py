@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import NotAllowed, UserError, report_error
+from bot.domain.errors import InputError
+from bot.errors import NotAllowed, report_error
 
 if TYPE_CHECKING:
     from bot.app import Trackside
@@ -46,7 +47,7 @@ CONFIRM_TTL_S = 10 * 60
 Handler = Callable[["Trackside", discord.Interaction, re.Match[str]], Awaitable[None]]
 
 
-class ForgedId(UserError):
+class ForgedId(InputError):
     """A custom id that names something this person cannot act on here."""
 
 

@@ -1,8 +1,10 @@
 """One table-driven error handler for every interaction (commands, buttons,
 forms).
 
-User errors become an ephemeral reply that names the problem and shows a valid
-example; anything unexpected is logged with a short id that the user sees, so a
+User errors, of one type (:class:`~bot.domain.errors.InputError`, raised by
+the domain and the use cases alike), become an ephemeral reply that names the
+problem and shows a valid example; permission refusals (:class:`NotAllowed`)
+say who may; anything unexpected is logged with a short id that the user sees, so a
 report ("error id 3f9c01ab") can be matched to its traceback. Faults of the
 bot's surroundings (the database busy or not writable) are named to the user
 and logged with an id too. No traceback ever reaches a user, and no reply here
@@ -25,15 +27,6 @@ from db.base import DatabaseBusy, DatabaseUnavailable, StorageError
 log = logging.getLogger(__name__)
 
 
-class UserError(app_commands.AppCommandError):
-    """A problem the user can fix, raised from commands, checks and views."""
-
-    def __init__(self, message: str, example: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.example = example
-
-
 class NotAllowed(app_commands.CheckFailure):
     """An explicit permission refusal ("Only coaches can post workouts")."""
 
@@ -50,7 +43,7 @@ def _unwrap(error: BaseException) -> BaseException:
         if isinstance(error, app_commands.CommandInvokeError):
             error = error.original
         elif isinstance(error, app_commands.TransformerError) and isinstance(
-            error.__cause__, InputError | UserError | NotAllowed
+            error.__cause__, InputError | NotAllowed
         ):
             error = error.__cause__
         else:
@@ -97,7 +90,6 @@ _RULES: list[_Rule] = [
         False,
     ),
     (InputError, lambda e: e.message, True),  # type: ignore[attr-defined]
-    (UserError, lambda e: e.message, True),  # type: ignore[attr-defined]
     (NotAllowed, lambda e: e.message, False),  # type: ignore[attr-defined]
     (
         # An option value discord.py could not turn into what the command

@@ -7,7 +7,7 @@ import pytest
 from discord import app_commands
 
 from bot.domain.errors import InputError
-from bot.errors import NotAllowed, UserError, user_message
+from bot.errors import NotAllowed, user_message
 
 
 def test_input_error_names_the_problem_and_gives_its_example() -> None:
@@ -16,7 +16,7 @@ def test_input_error_names_the_problem_and_gives_its_example() -> None:
 
 
 def test_command_example_is_used_when_the_error_has_none() -> None:
-    text = user_message(UserError("No workout today."), "`/wod today`")
+    text = user_message(InputError("No workout today."), "`/wod today`")
     assert text == "No workout today.\nExample: `/wod today`"
 
 
