@@ -1,12 +1,14 @@
 """Command line: ``python -m bot`` runs the bot; ``python -m bot demo`` plays
-the canonical story on the loopback Discord; ``python -m bot db migrate`` and
-``python -m bot db backup PATH`` look after the database."""
+the canonical story on the loopback Discord; ``python -m bot db migrate``,
+``db backup PATH`` and ``db copy --from SOURCE --to TARGET`` look after the
+database."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import discord
 from bot.app import build_bot
 from bot.settings import ConfigError, Settings, StorageSettings, load_settings
 from db import DatabaseBusy, StorageError, open_database
+from db.copy import CopyRefused, copy_database
 
 log = logging.getLogger("bot")
 
@@ -25,7 +28,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 async def _run_bot(settings: Settings) -> None:
-    database = await open_database(settings.database_path)
+    database = await open_database(settings.database, pool_size=settings.database_pool_size)
     try:
         # Before going online: a read-only file or another process's lock is
         # reported once, here, instead of failing every athlete's submission.
@@ -37,9 +40,14 @@ async def _run_bot(settings: Settings) -> None:
         await database.close()
 
 
-def _storage_hint(error: StorageError) -> str:
+def _storage_hint(error: StorageError, settings: StorageSettings) -> str:
     if isinstance(error, DatabaseBusy):
         return "Let the other program finish (or stop it), then start again."
+    if settings.database_url is not None:
+        return (
+            "Check that the PostgreSQL server runs and DATABASE_URL (host, port, user, "
+            "password, database) is right, then start again."
+        )
     return (
         "Fix the file or its folder (owner, permissions, free space) or point "
         "DATABASE_PATH elsewhere, then start again."
@@ -61,28 +69,36 @@ def run(settings: Settings) -> int:
     except StorageError as error:
         # Exit once with the reason instead of running a bot that can save
         # nothing; retrying here would only repeat the same line.
-        return _fail(f"{error.reason}. {_storage_hint(error)}", 1)
+        return _fail(f"{error.reason}. {_storage_hint(error, settings)}", 1)
     except KeyboardInterrupt:
         log.info("stopped")
     return 0
 
 
-async def _db_command(settings: StorageSettings, action: str, target: Path | None) -> str:
-    database = await open_database(settings.database_path)
+async def _db_command(settings: StorageSettings, args: argparse.Namespace) -> str:
+    if args.action == "copy":
+        source = args.source or settings.database_path
+        copied = await copy_database(source, args.target)
+        rows = ", ".join(f"{table.table} {table.rows}" for table in copied)
+        return f"copied {_shown(source)} to {_shown(args.target)}: {rows} (digests match)"
+    database = await open_database(settings.database)
     try:
-        if action == "backup":
+        if args.action == "backup":
             # A backup copies the database as it is: it never migrates (or
             # otherwise changes) the database it copies.
-            assert target is not None
             version = await database.schema_version()
-            await database.backup(target)
-            return f"backed up {settings.database_path} (schema {version}) to {target}"
+            await database.backup(args.path)  # type: ignore[attr-defined]
+            return f"backed up {settings.database_shown} (schema {version}) to {args.path}"
         applied = await database.migrate()
         version = await database.schema_version()
         done = f"applied {len(applied)} migration(s); " if applied else "up to date; "
-        return f"{done}{settings.database_path} is at schema version {version}"
+        return f"{done}{settings.database_shown} is at schema version {version}"
     finally:
         await database.close()
+
+
+def _shown(target: str | Path) -> str:
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", str(target))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,6 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     db_sub.add_parser("migrate", help="apply pending schema migrations")
     backup = db_sub.add_parser("backup", help="online backup to PATH (safe while the bot runs)")
     backup.add_argument("path", type=Path)
+    copy = db_sub.add_parser(
+        "copy", help="copy every row to an empty database (the bot stopped), ids kept"
+    )
+    copy.add_argument(
+        "--from", dest="source", help="a SQLite path or postgresql:// URL (default: DATABASE_PATH)"
+    )
+    copy.add_argument(
+        "--to", dest="target", required=True, help="a SQLite path or postgresql:// URL"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -108,13 +133,21 @@ def main(argv: list[str] | None = None) -> int:
             return demo_main()
         if args.command == "db":
             storage = load_settings(StorageSettings)
+            if args.action == "backup" and storage.database_url is not None:
+                return _fail(
+                    "back up PostgreSQL with its own tools: pg_dump --format=custom "
+                    "--file=trackside.dump \"$DATABASE_URL\" (restore with pg_restore).",
+                    1,
+                )
             if args.action == "backup" and not Path(storage.database_path).exists():
                 # Opening it would create an empty database just to copy it.
                 return _fail(f"there is no database at {storage.database_path} to back up.", 1)
             try:
-                print(asyncio.run(_db_command(storage, args.action, getattr(args, "path", None))))
+                print(asyncio.run(_db_command(storage, args)))
+            except CopyRefused as refused:
+                return _fail(f"not copied: {refused}.", 1)
             except StorageError as error:
-                return _fail(f"{error.reason}. {_storage_hint(error)}", 1)
+                return _fail(f"{error.reason}. {_storage_hint(error, storage)}", 1)
             return 0
         return run(load_settings(Settings))
     except ConfigError as exc:

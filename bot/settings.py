@@ -31,6 +31,30 @@ class StorageSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_path: Path = Path("data/trackside.db")
+    # postgresql://user:password@host:port/name selects PostgreSQL; unset, SQLite.
+    database_url: SecretStr | None = None
+    database_pool_size: int = Field(default=10, ge=1, le=1000)
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # `.env.example` lists it empty
+        if isinstance(value, str) and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("DATABASE_URL must be a postgresql:// URL (unset it for SQLite)")
+        return value
+
+    @property
+    def database(self) -> str | Path:
+        """What ``db.open_database`` opens: the PostgreSQL URL, else the SQLite file."""
+        return self.database_url.get_secret_value() if self.database_url else self.database_path
+
+    @property
+    def database_shown(self) -> str:
+        """The database for messages and logs: a URL without its password."""
+        if self.database_url is None:
+            return str(self.database_path)
+        return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", self.database_url.get_secret_value())
 
 
 class Settings(StorageSettings):

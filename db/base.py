@@ -93,6 +93,15 @@ class Database(Reader, Protocol):
         migrations); returns the versions applied."""
         ...
 
+    async def schema_version(self) -> int:
+        """The last migration applied (0 for an empty database)."""
+        ...
+
+    async def reset_identities(self, tables: tuple[str, ...]) -> None:
+        """After rows were inserted with their ids (``db copy``): make the ids
+        the database generates next come after them."""
+        ...
+
     async def close(self) -> None:
         """Release the connection(s)."""
         ...

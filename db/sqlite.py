@@ -26,18 +26,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
 
 from db.base import DatabaseBusy, DatabaseUnavailable, Params, Row, StorageError
+from db.migrations import Migration, load_migrations
 
 T = TypeVar("T")
 
@@ -103,34 +101,6 @@ def _storage_errors(path: Path) -> Iterator[None]:
         if translated is None:
             raise
         raise translated from error
-
-
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations() -> list[Migration]:
-    """The numbered ``db/migrations/NNNN_name.sql`` files, in order.
-
-    Raises ``RuntimeError`` when numbers skip or repeat: a gap would leave a
-    database that claims a version it never reached.
-    """
-    found: list[Migration] = []
-    for entry in resources.files("db.migrations").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
-    found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise RuntimeError(f"migration {migration.name} should be number {expected:04d}")
-    return found
 
 
 class _LoopExecutor:
@@ -290,7 +260,7 @@ class SQLiteDatabase:
         its version bump in one transaction (a failure leaves the previous
         version, never something in between). Returns the versions applied
         (``[]`` when up to date)."""
-        migrations = load_migrations() if migrations is None else migrations
+        migrations = load_migrations("sqlite") if migrations is None else migrations
         current = await self.schema_version()
         latest = migrations[-1].version if migrations else 0
         if current > latest:
@@ -318,6 +288,9 @@ class SQLiteDatabase:
             log.info("applied migration %s", migration.name)
             applied.append(migration.version)
         return applied
+
+    async def reset_identities(self, tables: tuple[str, ...]) -> None:
+        """Nothing to do: an INTEGER PRIMARY KEY takes the largest id + 1."""
 
     async def backup(self, destination: Path) -> None:
         """Copy the live database to ``destination`` with SQLite's online

@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.app import Trackside, build_bot
 from bot.clock import Clock
 from bot.settings import Settings
-from db import open_database
+from db import is_postgresql, open_database
 from loopback import (
     ATTACH_FILES,
     EMBED_LINKS,
@@ -37,24 +37,33 @@ INVITE_PERMISSIONS = (
 LOOPBACK_TOKEN = "MTAxMDAwMDAwMDAwMDAwMDAx.GLoopb.loopback-token-not-a-real-secret-0000"
 
 
-def loopback_env(fake: FakeDiscord, database_path: Path, **extra: str) -> dict[str, str]:
+Database = Path | str  # a SQLite file, or a postgresql:// URL
+
+
+def loopback_env(fake: FakeDiscord, database: Database, **extra: str) -> dict[str, str]:
     """Environment variables that point ``python -m bot`` at ``fake``."""
     env = {
         "DISCORD_TOKEN": fake.token,
-        "DATABASE_PATH": str(database_path),
         "DISCORD_API_URL": fake.api_url,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
     }
+    if is_postgresql(database):
+        env["DATABASE_URL"] = str(database)
+    else:
+        env["DATABASE_PATH"] = str(database)
     env.update(extra)
     return env
 
 
 def loopback_settings(
-    fake: FakeDiscord, database_path: Path, *, dev_guild_id: int | None = None, **extra: object
+    fake: FakeDiscord, database: Database, *, dev_guild_id: int | None = None, **extra: object
 ) -> Settings:
+    where = (
+        {"database_url": str(database)} if is_postgresql(database) else {"database_path": database}
+    )
     values: Mapping[str, object] = {
         "discord_token": fake.token,
-        "database_path": database_path,
+        **where,
         "discord_api_url": fake.api_url,
         "discord_gateway_url": fake.gateway_url,
         "dev_guild_id": dev_guild_id,
@@ -67,15 +76,15 @@ def loopback_settings(
 @contextlib.asynccontextmanager
 async def running_bot(
     fake: FakeDiscord,
-    database_path: Path,
+    database_at: Database,
     *,
     dev_guild_id: int | None = None,
     clock: Clock | None = None,
     ready_timeout: float = 15.0,
 ) -> AsyncIterator[Trackside]:
     """Start Trackside on ``fake`` and yield it once it is connected and ready."""
-    settings = loopback_settings(fake, database_path, dev_guild_id=dev_guild_id)
-    database = await open_database(settings.database_path)
+    settings = loopback_settings(fake, database_at, dev_guild_id=dev_guild_id)
+    database = await open_database(settings.database, pool_size=settings.database_pool_size)
     # on_ready fires guild_ready_timeout after the last GUILD_CREATE: 2 s by
     # default, pointless on a loopback Discord that sends them all at once.
     bot = build_bot(settings, database, clock, guild_ready_timeout=0.05)
@@ -98,8 +107,12 @@ async def running_bot(
         await database.close()
 
 
-def subprocess_environment(fake: FakeDiscord, database_path: Path, **extra: str) -> dict[str, str]:
+def subprocess_environment(fake: FakeDiscord, database: Database, **extra: str) -> dict[str, str]:
     """The current environment plus the loopback settings, for a child process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))}
-    env.update(loopback_env(fake, database_path, **extra))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_"))
+    }
+    env.update(loopback_env(fake, database, **extra))
     return env

@@ -1,18 +1,108 @@
-"""Fixtures shared by the unit tests."""
+"""Fixtures shared by every test: the bot with its extensions loaded, and the
+two back ends.
+
+Every test that touches the database runs on SQLite and on PostgreSQL: ask
+for ``backend`` (parametrized ``sqlite`` / ``postgresql``) and
+``new_database`` (a fresh, empty database of that back end: a file in
+``tmp_path``, or a new database on the test server). The PostgreSQL server is
+a throwaway one started once per test session (``tests/postgres_server.py``)
+unless ``TRACKSIDE_TEST_POSTGRES_URL`` names an existing one; where neither is
+possible, the PostgreSQL half is skipped with a one-line reason. Tests of
+SQLite's own mechanics (WAL, the backup API, file locks) carry the ``sqlite``
+back end only.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 from bot.app import EXTENSIONS, Trackside
 from bot.settings import Settings
 from db import open_database
+from tests.postgres_server import ThrowawayPostgres, server_binaries
 
 # Shaped like a bot token; never sent anywhere.
 TEST_TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
+BACK_ENDS = ("sqlite", "postgresql")
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A URL of a role that may create databases: the test server's."""
+    given = os.environ.get("TRACKSIDE_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip("PostgreSQL half skipped: no server binaries (set TRACKSIDE_TEST_POSTGRES_URL)")
+    server = ThrowawayPostgres(binaries)
+    try:
+        url = server.start()
+    except Exception as error:  # noqa: BLE001 - said in one line, then skipped
+        server.stop()
+        pytest.skip(f"PostgreSQL half skipped: the test server did not start ({error})")
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+def _with_database(admin_url: str, name: str) -> str:
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+async def create_postgres_database(admin_url: str) -> str:
+    """A new, empty database on the test server; returns its URL."""
+    import asyncpg
+
+    name = f"trackside_{os.getpid()}_{next(_names)}_{uuid.uuid4().hex[:6]}"
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return _with_database(admin_url, name)
+
+
+@pytest.fixture(params=BACK_ENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest_asyncio.fixture
+async def new_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Path | str:
+    """Where a fresh database of ``backend`` is: a path, or a postgresql:// URL."""
+    if backend == "sqlite":
+        return tmp_path / "trackside.db"
+    admin = request.getfixturevalue("postgres_admin_url")
+    return await create_postgres_database(admin)
+
+
+@pytest.fixture
+def make_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Callable[[], object]:
+    """A factory of fresh databases of ``backend`` (for tests that need two)."""
+    counter = itertools.count(1)
+
+    async def make() -> Path | str:
+        if backend == "sqlite":
+            return tmp_path / f"trackside-{next(counter)}.db"
+        return await create_postgres_database(request.getfixturevalue("postgres_admin_url"))
+
+    return make
 
 
 @pytest_asyncio.fixture

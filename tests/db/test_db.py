@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from db import AppState, PaceHistory, open_database
-from db.sqlite import BUSY_TIMEOUT_MS, Migration, SQLiteDatabase, load_migrations
+from db.migrations import Migration, load_migrations
+from db.sqlite import BUSY_TIMEOUT_MS, SQLiteDatabase
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ async def test_opening_creates_the_folder_and_sets_pragmas(database: SQLiteDatab
 async def test_migrations_are_numbered_and_reach_the_latest_version(
     database: SQLiteDatabase,
 ) -> None:
-    migrations = load_migrations()
+    migrations = load_migrations("sqlite")
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
     assert await database.schema_version() == migrations[-1].version
     assert await database.migrate() == []  # idempotent
@@ -216,7 +217,8 @@ async def test_backup_is_a_consistent_copy(database: SQLiteDatabase, tmp_path: P
     copy = sqlite3.connect(target)
     try:
         assert copy.execute("SELECT value FROM app_state WHERE key = 'k'").fetchone() == ("v",)
-        assert copy.execute("PRAGMA user_version").fetchone()[0] == load_migrations()[-1].version
+        latest = load_migrations("sqlite")[-1].version
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == latest
     finally:
         copy.close()
 
@@ -257,7 +259,7 @@ async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
 
     from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
 
-    migrations = load_migrations()
+    migrations = load_migrations("sqlite")
     db = await open_database(tmp_path / "seasons.db")
     try:
         assert await db.migrate(migrations[:4]) == [1, 2, 3, 4]

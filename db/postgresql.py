@@ -1,0 +1,340 @@
+"""PostgreSQL back end (asyncpg): every PostgreSQL-only mechanism lives here.
+
+The store several bot processes on several machines share. Selected by
+``DATABASE_URL=postgresql://…``; imported only then, so SQLite installs need
+nothing of it. The same interface as ``db/sqlite.py``:
+
+* **Units of work** (:meth:`PostgresDatabase.run`) run in SERIALIZABLE
+  transactions on a pooled connection: two processes acting on the same row
+  (two coaches, a double-clicked form) are serialised by the server, and the
+  loser's unit is rolled back and run again (serialization failure 40001,
+  deadlock 40P01, a backend terminated mid-unit) until the 2 s budget is spent,
+  then "busy": the protocol of :meth:`db.base.Database.run` allows a unit to
+  run twice. A row lock held elsewhere waits at most ``lock_timeout``.
+* **Reads** go straight to a pooled connection.
+* **Statements** are the query classes' portable SQL: ``:name`` placeholders
+  are turned into ``$n`` by :func:`translate` (quoted text, comments and
+  ``::`` casts left alone), binding only the names a statement uses, cached
+  per statement.
+* **Migrations** are this back end's own numbered files
+  (``db/migrations/postgresql/``), applied under an advisory lock so
+  processes starting together do not race, recorded in ``schema_migrations``.
+* **Faults** of the environment leave as :class:`~db.base.DatabaseBusy` /
+  :class:`~db.base.DatabaseUnavailable` with one line an operator can act on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import suppress
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import asyncpg
+
+from db.base import DatabaseBusy, DatabaseUnavailable, Params, Row, StorageError
+from db.migrations import Migration, load_migrations
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 2000  # the same budget as SQLite's: under Discord's 3 s
+DEFAULT_POOL_SIZE = 10
+_FIRST_RETRY_S = 0.005
+_LONGEST_RETRY_S = 0.05
+# pg_advisory_lock key for migrations: "TRKS" in ASCII.
+MIGRATION_LOCK = 0x54524B53
+_RETRYABLE = (
+    asyncpg.SerializationError,  # 40001
+    asyncpg.DeadlockDetectedError,  # 40P01
+)
+# The backend went away mid-unit (pg_terminate_backend, a restart): the server
+# rolled the unit back, so running it again on another connection is safe.
+_CONNECTION_LOST = (
+    asyncpg.AdminShutdownError,  # 57P01
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.ConnectionFailureError,
+)
+
+
+# ------------------------------------------------------------- placeholders
+_TOKEN = re.compile(
+    r"""
+      (?P<quoted>'(?:[^']|'')*'|"(?:[^"]|"")*")     # text and identifiers
+    | (?P<comment>--[^\n]*|/\*.*?\*/)                # comments
+    | (?P<cast>::)                                   # a cast, not a name
+    | :(?P<name>[A-Za-z_][A-Za-z0-9_]*)              # a named parameter
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@lru_cache(maxsize=1024)
+def translate(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``:name`` placeholders → ``$1, $2, …`` (each name once, in order of
+    first use) and the names in that order."""
+    names: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name is None:
+            return match.group(0)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _TOKEN.sub(replace, sql), tuple(names)
+
+
+def _bind(sql: str, params: Params | None) -> tuple[str, list[Any]]:
+    query, names = translate(sql)
+    given: Mapping[str, Any] = params or {}
+    missing = [name for name in names if name not in given]
+    if missing:
+        raise KeyError(f"no value for :{', :'.join(missing)} in {sql[:80]!r}")
+    return query, [given[name] for name in names]
+
+
+def _rowcount(status: str) -> int:
+    """Rows changed, from a command tag such as ``UPDATE 3`` or ``INSERT 0 1``."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+# ------------------------------------------------------------- errors
+def _translate(error: BaseException, where: str) -> StorageError | None:
+    """The back-end-neutral error for an environment fault, else ``None``
+    (a bad statement or a constraint is a bug and stays as it is)."""
+    if isinstance(error, _RETRYABLE | asyncpg.LockNotAvailableError):
+        return DatabaseBusy(
+            f"the database {where} stayed busy for {BUSY_TIMEOUT_MS / 1000:g} s "
+            f"(other writers held the rows; PostgreSQL: {error})"
+        )
+    if isinstance(error, TimeoutError):
+        return DatabaseBusy(
+            f"no free connection to {where} within {BUSY_TIMEOUT_MS / 1000:g} s "
+            "(raise DATABASE_POOL_SIZE, or the server is overloaded)"
+        )
+    if isinstance(
+        error, asyncpg.InvalidPasswordError | asyncpg.InvalidAuthorizationSpecificationError
+    ):
+        return DatabaseUnavailable(
+            f"cannot use the database {where}: authentication failed (PostgreSQL: {error})"
+        )
+    if isinstance(error, asyncpg.InvalidCatalogNameError):
+        return DatabaseUnavailable(f"cannot use the database {where}: it does not exist ({error})")
+    if isinstance(error, asyncpg.ReadOnlySQLTransactionError):
+        return DatabaseUnavailable(f"cannot use the database {where}: it is read-only ({error})")
+    if isinstance(error, asyncpg.DiskFullError):
+        return DatabaseUnavailable(f"cannot use the database {where}: the disk is full ({error})")
+    if isinstance(error, asyncpg.InsufficientPrivilegeError):
+        return DatabaseUnavailable(f"cannot use the database {where}: access is denied ({error})")
+    if isinstance(error, asyncpg.CannotConnectNowError | asyncpg.TooManyConnectionsError):
+        return DatabaseUnavailable(
+            f"cannot use the database {where}: the server refuses connections ({error})"
+        )
+    if isinstance(error, _CONNECTION_LOST | asyncpg.InterfaceError):
+        return DatabaseUnavailable(f"lost the connection to the database {where} ({error})")
+    if isinstance(error, OSError):
+        return DatabaseUnavailable(
+            f"cannot reach the database {where}: {error.strerror or error} "
+            "(is the server running, and the host and port right?)"
+        )
+    return None
+
+
+def _storage_error(error: BaseException, where: str) -> BaseException:
+    translated = _translate(error, where)
+    if translated is None:
+        return error
+    translated.__cause__ = error
+    return translated
+
+
+def _shown(url: str) -> str:
+    """The URL without its password: it goes into logs and replies' ids."""
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
+
+
+# ------------------------------------------------------------- the database
+class _Executor:
+    """What a unit of work (or a read) sees: one connection, its transaction."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params | None = None) -> int:
+        query, args = _bind(sql, params)
+        return _rowcount(await self._conn.execute(query, *args))
+
+    async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
+        query, args = _bind(sql, params)
+        row = await self._conn.fetchrow(query, *args)
+        return dict(row) if row is not None else None
+
+    async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
+        query, args = _bind(sql, params)
+        return [dict(row) for row in await self._conn.fetch(query, *args)]
+
+
+class PostgresDatabase:
+    """A pool of connections to one PostgreSQL database. Open it with
+    :func:`open_database`."""
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self.url = url
+        self.where = _shown(url)
+
+    # -- units of work ---------------------------------------------------
+    async def run(self, work: Callable[[_Executor], Awaitable[T]]) -> T:
+        """Run ``work(tx)`` in one SERIALIZABLE transaction and return its
+        result; rolled back and run again after a serialization failure, a
+        deadlock or a lost connection, until the 2 s budget is spent
+        (:class:`DatabaseBusy`); any other error rolls back and is raised."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+        delay = _FIRST_RETRY_S
+        while True:
+            try:
+                left = max(deadline - loop.time(), 0.001)
+                async with (
+                    self._pool.acquire(timeout=left) as conn,
+                    conn.transaction(isolation="serializable"),
+                ):
+                    return await work(_Executor(conn))
+            except (*_RETRYABLE, *_CONNECTION_LOST) as error:
+                if loop.time() + delay >= deadline:
+                    raise _storage_error(error, self.where) from error
+                log.debug("retrying a unit of work after %s", type(error).__name__)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+                raise _storage_error(error, self.where) from error
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _LONGEST_RETRY_S)
+
+    # -- reads -----------------------------------------------------------
+    async def fetch_one(self, sql: str, params: Params | None = None) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
+        try:
+            async with self._pool.acquire(timeout=BUSY_TIMEOUT_MS / 1000) as conn:
+                return await _Executor(conn).fetch_all(sql, params)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+            raise _storage_error(error, self.where) from error
+
+    # -- operations ------------------------------------------------------
+    async def check_writable(self) -> None:
+        """Raise :class:`StorageError` unless a write can happen now (a
+        read-only server or transaction refuses even a temporary table);
+        rolled back, so nothing changes."""
+
+        class _Probe(Exception):
+            pass
+
+        async def probe(tx: _Executor) -> None:
+            await tx.execute("CREATE TEMPORARY TABLE trackside_write_probe (x INTEGER)")
+            raise _Probe
+
+        with suppress(_Probe):
+            await self.run(probe)
+
+    async def schema_version(self) -> int:
+        row = await self.fetch_one(
+            "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations"
+        )
+        return int(row["version"]) if row else 0
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
+        """Apply every migration not yet recorded, each in its own
+        transaction with its record, under an advisory lock: processes
+        starting together apply each migration once. Returns the versions
+        applied (``[]`` when up to date)."""
+        migrations = load_migrations("postgresql") if migrations is None else migrations
+        latest = migrations[-1].version if migrations else 0
+        applied: list[int] = []
+        try:
+            async with self._pool.acquire() as conn:
+                await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+                try:
+                    await conn.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                    )
+                    current = int(
+                        await conn.fetchval(
+                            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+                        )
+                    )
+                    if current > latest:
+                        raise RuntimeError(
+                            f"database {self.where} is at schema version {current}, newer "
+                            f"than this code knows ({latest}); upgrade Trackside before using it"
+                        )
+                    for migration in migrations:
+                        if migration.version <= current:
+                            continue
+                        async with conn.transaction():
+                            await conn.execute(migration.sql)
+                            await conn.execute(
+                                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                                migration.version,
+                                migration.name,
+                            )
+                        log.info("applied migration %s", migration.name)
+                        applied.append(migration.version)
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+            translated = _translate(error, self.where)
+            if translated is None:
+                raise
+            raise translated from error
+        return applied
+
+    async def reset_identities(self, tables: tuple[str, ...]) -> None:
+        """Move each table's identity past its largest id (after ``db copy``
+        inserted rows with their own ids)."""
+
+        async def unit(tx: _Executor) -> None:
+            for table in tables:
+                # Table names come from db.copy's fixed list, never from input.
+                await tx.fetch_one(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                )
+
+        await self.run(unit)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+async def open_database(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresDatabase:
+    """Connect a pool to ``url`` (``postgresql://user:password@host:port/name``)."""
+    where = _shown(url)
+    try:
+        pool = await asyncpg.create_pool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            # A row lock held elsewhere waits at most the unit's budget.
+            server_settings={
+                "lock_timeout": str(BUSY_TIMEOUT_MS),
+                "application_name": "trackside",
+            },
+            timeout=BUSY_TIMEOUT_MS / 1000 * 5,
+        )
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+        translated = _translate(error, where)
+        if translated is None:
+            raise
+        raise translated from error
+    assert pool is not None
+    return PostgresDatabase(pool, url)
