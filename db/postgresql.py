@@ -28,8 +28,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import suppress
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager, suppress
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -314,6 +315,52 @@ class PostgresDatabase:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` instead (same server, same role)."""
+    head, _, tail = url.partition("?")
+    base = head.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{tail}" if tail else "")
+
+
+async def create_database(url: str, prefix: str) -> str:
+    """A new, empty database next to the one ``url`` names (its role must be
+    allowed to create databases); returns its URL."""
+    name = f"{prefix}_{secrets.token_hex(5)}"
+    try:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await connection.close()
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+        translated = _translate(error, _shown(url))
+        if translated is None:
+            raise
+        raise translated from error
+    return with_database(url, name)
+
+
+async def drop_database(url: str, admin_url: str) -> None:
+    """Drop the database ``url`` names (its connections closed first), through ``admin_url``."""
+    name = url.partition("?")[0].rsplit("/", 1)[1]
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@asynccontextmanager
+async def scratch_database(url: str, prefix: str) -> AsyncIterator[str]:
+    """A throwaway database next to the one ``url`` names, dropped afterwards
+    (the demo uses one, so it never writes into a team's database)."""
+    created = await create_database(url, prefix)
+    try:
+        yield created
+    finally:
+        await drop_database(created, url)
 
 
 async def open_database(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresDatabase:

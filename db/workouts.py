@@ -133,13 +133,13 @@ class WorkoutQueries:
             "now": now,
         }
 
-        async def unit(tx: Executor) -> tuple[Row | None, Row | None]:
-            existing = await tx.fetch_one(
-                "SELECT id FROM workouts WHERE guild_id = :guild_id AND local_date = :local_date",
-                params,
-            )
+        async def unit(tx: Executor) -> Row | None:
+            # One upsert, no read before it: two coaches saving the same day at
+            # once are serialised by the unique key (PostgreSQL retries the
+            # loser's unit), never both "new". A fresh row starts at revision
+            # 1; every replacement bumps it, so it also says which this was.
             # A replaced workout that had failed to post gets a fresh attempt.
-            await tx.execute(
+            return await tx.fetch_one(
                 "INSERT INTO workouts (guild_id, local_date, title, text, parsed, recovery,"
                 " notes, author_id, origin_channel_id, created_at, updated_at)"
                 " VALUES (:guild_id, :local_date, :title, :text, :parsed, :recovery, :notes,"
@@ -150,19 +150,15 @@ class WorkoutQueries:
                 " author_id = excluded.author_id,"
                 " origin_channel_id = excluded.origin_channel_id,"
                 " post_error = NULL, updated_at = excluded.updated_at,"
-                " revision = workouts.revision + 1",
+                " revision = workouts.revision + 1"
+                f" RETURNING {_COLUMNS.replace('w.', '')}",
                 params,
             )
-            row = await tx.fetch_one(
-                f"SELECT {_COLUMNS} FROM workouts w"
-                " WHERE w.guild_id = :guild_id AND w.local_date = :local_date",
-                params,
-            )
-            return existing, row
 
-        existing, row = await self._db.run(unit)
+        row = await self._db.run(unit)
         assert row is not None
-        return StoredWorkout.from_row(row), existing is not None
+        stored = StoredWorkout.from_row(row)
+        return stored, stored.revision > 1
 
     async def get(
         self, guild_id: int, local_date: date, *, tx: Executor | None = None
@@ -217,8 +213,8 @@ class WorkoutQueries:
         A claim older than ``stale_claim_before`` is a crash mid-post."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS},"
-            f" COALESCE(s.timezone, '{DEFAULT_TIMEZONE}') AS tz,"
-            f" COALESCE(s.post_time, '{DEFAULT_POST_TIME}') AS at,"
+            " COALESCE(s.timezone, :default_timezone) AS tz,"
+            " COALESCE(s.post_time, :default_post_time) AS at,"
             " s.channel_id AS configured_channel_id"
             " FROM workouts w LEFT JOIN guild_settings s ON s.guild_id = w.guild_id"
             " WHERE w.message_id IS NULL AND w.post_error IS NULL"
@@ -229,6 +225,8 @@ class WorkoutQueries:
                 "earliest": earliest.isoformat(),
                 "latest": latest.isoformat(),
                 "stale": stale_claim_before,
+                "default_timezone": DEFAULT_TIMEZONE,
+                "default_post_time": DEFAULT_POST_TIME,
             },
         )
         return [

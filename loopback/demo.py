@@ -10,10 +10,12 @@ and the exchange is printed as a transcript.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,18 +169,36 @@ def _cast(fake: FakeDiscord) -> Cast:
     )
 
 
+@contextlib.asynccontextmanager
+async def _store(folder: str) -> AsyncIterator[tuple[Path | str, str]]:
+    """Where the demo keeps its data: a temporary SQLite file, or, with
+    DATABASE_URL set, a throwaway database on that PostgreSQL server (created
+    and dropped here: the demo never writes into a team's database)."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        yield Path(folder) / "demo.db", "SQLite (a temporary file)"
+        return
+    from db.postgresql import scratch_database
+
+    async with scratch_database(url, "trackside_demo") as scratch:
+        name = scratch.partition("?")[0].rsplit("/", 1)[1]
+        yield scratch, f"PostgreSQL (a throwaway database, {name}, on DATABASE_URL's server)"
+
+
 async def play(out: Callable[[str], None] = print) -> int:
     """Play the story; returns the number of steps that failed."""
     failures = 0
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         cast = _cast(fake)
         with tempfile.TemporaryDirectory(prefix="trackside-demo-") as folder:
-            async with running_bot(
-                fake, Path(folder) / "demo.db", dev_guild_id=cast.guild.id, clock=STORY_CLOCK
+            async with (
+                _store(folder) as (database, described),
+                running_bot(fake, database, dev_guild_id=cast.guild.id, clock=STORY_CLOCK),
             ):
                 await fake.wait_for_commands(cast.guild)
                 out("Trackside demo: the seed workout (4 x 250m sprint + 1 x 300m, 5 June 2017)")
-                out("on the loopback Discord at " + fake.base_url + "\n")
+                out("on the loopback Discord at " + fake.base_url + ", stored in " + described)
+                out("")
                 for number, (title, run) in enumerate(STORY, start=1):
                     out(f"── {number}. {title}")
                     seen = len(fake.transcript)

@@ -58,8 +58,12 @@ def loopback_env(fake: FakeDiscord, database: Database, **extra: str) -> dict[st
 def loopback_settings(
     fake: FakeDiscord, database: Database, *, dev_guild_id: int | None = None, **extra: object
 ) -> Settings:
-    where = (
-        {"database_url": str(database)} if is_postgresql(database) else {"database_path": database}
+    # Explicit either way: a DATABASE_URL in the environment must not
+    # redirect a test or the demo to another database.
+    where: dict[str, object] = (
+        {"database_url": str(database)}
+        if is_postgresql(database)
+        else {"database_path": database, "database_url": None}
     )
     values: Mapping[str, object] = {
         "discord_token": fake.token,
