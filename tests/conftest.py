@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from tests.postgres_server import ThrowawayPostgres, server_binaries
 # Shaped like a bot token; never sent anywhere.
 TEST_TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
 BACK_ENDS = ("sqlite", "postgresql")
-_names = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -56,22 +54,12 @@ def postgres_admin_url() -> Iterator[str]:
         server.stop()
 
 
-def _with_database(admin_url: str, name: str) -> str:
-    base, _, _ = admin_url.rpartition("/")
-    return f"{base}/{name}"
-
-
 async def create_postgres_database(admin_url: str) -> str:
-    """A new, empty database on the test server; returns its URL."""
-    import asyncpg
+    """A new, empty database on the test server; returns its URL. (Left on the
+    throwaway server, which is deleted whole at the end of the session.)"""
+    from db.postgresql import create_database
 
-    name = f"trackside_{os.getpid()}_{next(_names)}_{uuid.uuid4().hex[:6]}"
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return _with_database(admin_url, name)
+    return await create_database(admin_url, f"trackside_test_{os.getpid()}")
 
 
 @pytest.fixture(params=BACK_ENDS)
