@@ -45,7 +45,7 @@ def postgres_admin_url() -> Iterator[str]:
     server = ThrowawayPostgres(binaries)
     try:
         url = server.start()
-    except Exception as error:  # noqa: BLE001 - said in one line, then skipped
+    except Exception as error:  # said in one line, then skipped
         server.stop()
         pytest.skip(f"PostgreSQL half skipped: the test server did not start ({error})")
     try:
