@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
 import resource
 import sys
 import time
@@ -34,6 +35,26 @@ from bot.app import minimal_intents
 from loopback import MANAGE_GUILD, Channel, FakeDiscord, Guild, InteractionRecord, Member
 from loopback.sandbox import INVITE_PERMISSIONS
 
+
+@contextlib.asynccontextmanager
+async def bench_database(folder: str | Path, name: str) -> AsyncIterator[Path | str]:
+    """Where a benchmark's bot keeps its data: a SQLite file in ``folder``, or,
+    with ``BENCH_POSTGRES_URL`` set (``bench/with_postgres.py`` sets it), a
+    throwaway database on that PostgreSQL server, dropped afterwards."""
+    url = os.environ.get("BENCH_POSTGRES_URL")
+    if not url:
+        yield Path(folder) / f"{name}.db"
+        return
+    from db.postgresql import scratch_database
+
+    async with scratch_database(url, f"bench_{name}") as scratch:
+        yield scratch
+
+
+def backend_label() -> str:
+    return "PostgreSQL" if os.environ.get("BENCH_POSTGRES_URL") else "SQLite"
+
+
 # The e2e tests' clock: noon UTC on a Saturday, so "today" is fixed.
 CLUB_START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 SEED_WORKOUT = "4 x 250m sprint + 1 x 300m"
@@ -53,6 +74,9 @@ class LogTally(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         # The format string, not the message: one kind per log call site.
         kind = str(record.msg)[:70]
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            kind += f" ({type(error).__name__}: {str(error)[:60]})"
         self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def install(self) -> LogTally:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from _harness import (
     CLUB_START,
@@ -26,6 +24,8 @@ from _harness import (
     SEED_WORKOUT,
     LogTally,
     SqlCounter,
+    backend_label,
+    bench_database,
     build_club,
     latency,
     ms,
@@ -52,6 +52,7 @@ class Burst:
     duplicates: int  # athletes with more than one row (the unique key forbids it)
     ok_not_stored: int  # told "stored" but no row: must be 0
     missed_but_stored: int  # stored, though the reply came too late to be seen
+    refused_but_stored: int  # told "busy" (or any error), yet stored: must be 0
     split_rows: int
     db_seconds: float
     statements: int
@@ -69,11 +70,13 @@ async def one_burst(size: int) -> Burst:
 
 async def _burst(size: int, tally: LogTally) -> Burst:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "burst.db"
-        async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
+        async with (
+            bench_database(folder, "burst") as database,
+            FakeDiscord(token=LOOPBACK_TOKEN) as fake,
+        ):
             club = build_club(fake, size)
             clock = ManualClock(CLUB_START)
-            async with running_bot(fake, path, clock=clock) as bot:
+            async with running_bot(fake, database, clock=clock) as bot:
                 await fake.wait_for_commands(None)
                 post = await fake.slash(
                     club.coach, "wod post", {"workout": SEED_WORKOUT}, channel=club.workouts
@@ -93,24 +96,24 @@ async def _burst(size: int, tally: LogTally) -> Burst:
                 # Work whose reply came too late may still be committing: units
                 # take the connection in turn (FIFO), so one more waits for all of it.
                 await bot.db.run(lambda tx: tx.fetch_one("SELECT 1"))
+                # Counted through the bot's own connection, once every unit is done.
+                day = CLUB_START.date().isoformat()
+                rows = [
+                    (row["athlete_id"], row["n"])
+                    for row in await bot.db.fetch_all(
+                        "SELECT athlete_id, COUNT(*) AS n FROM submissions"
+                        " WHERE local_date = :day GROUP BY athlete_id",
+                        {"day": day},
+                    )
+                ]
+                counted = await bot.db.fetch_one(
+                    "SELECT COUNT(*) AS n FROM splits p JOIN submissions s"
+                    " ON s.id = p.submission_id WHERE s.local_date = :day",
+                    {"day": day},
+                )
+                split_rows = int(counted["n"]) if counted else 0
             replied = [itx.replied_at for itx in records if itx.replied_at is not None]
             seconds = (max(replied) if replied else 0.0) - min(itx.created_at for itx in records)
-        # Counted with a separate plain connection, after the bot closed its own.
-        conn = sqlite3.connect(path)
-        try:
-            day = CLUB_START.date().isoformat()
-            rows = conn.execute(
-                "SELECT athlete_id, COUNT(*) FROM submissions WHERE local_date = ?"
-                " GROUP BY athlete_id",
-                (day,),
-            ).fetchall()
-            (split_rows,) = conn.execute(
-                "SELECT COUNT(*) FROM splits p JOIN submissions s ON s.id = p.submission_id"
-                " WHERE s.local_date = ?",
-                (day,),
-            ).fetchone()
-        finally:
-            conn.close()
     per_athlete = dict(rows)
     ok = [itx for itx in records if itx.reply is not None and "splits for" in itx.reply.text()]
     stored_ids = set(per_athlete)
@@ -125,6 +128,11 @@ async def _burst(size: int, tally: LogTally) -> Burst:
         duplicates=sum(1 for n in per_athlete.values() if n > 1),
         ok_not_stored=sum(1 for itx in ok if itx.user.id not in stored_ids),
         missed_but_stored=sum(1 for itx in records if itx.failed and itx.user.id in stored_ids),
+        refused_but_stored=sum(
+            1
+            for itx in records
+            if itx.reply is not None and itx not in ok and itx.user.id in stored_ids
+        ),
         split_rows=split_rows,
         db_seconds=counter.db_seconds,
         statements=len(counter.statements),
@@ -133,7 +141,10 @@ async def _burst(size: int, tally: LogTally) -> Burst:
 
 
 def report(bursts: list[Burst]) -> None:
-    print("Burst: N athletes submit splits at once (/splits submit, 5 reps, distinct athletes)")
+    print(
+        "Burst: N athletes submit splits at once (/splits submit, 5 reps, distinct athletes),"
+        f" on {backend_label()}"
+    )
     head = (
         f"{'N':>5} {'total s':>8} {'subm/s':>7} {'p50 ms':>8} {'p99 ms':>8}"
         f" {'ok':>5} {'missed 3s':>9} {'errors':>6} {'stored':>6}  stored exactly once"
@@ -159,7 +170,8 @@ def report(bursts: list[Burst]) -> None:
             f" {b.db_seconds / b.size * 1000:.2f} ms in database calls per submission"
             " (waits for the connection included);"
             f" told 'stored' but no row: {b.ok_not_stored}; duplicates: {b.duplicates};"
-            f" reply too late but stored: {b.missed_but_stored}"
+            f" reply too late but stored: {b.missed_but_stored};"
+            f" refused but stored: {b.refused_but_stored}"
         )
         print(f"  bot log warnings/errors: {b.logs}")
 

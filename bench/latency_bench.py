@@ -41,6 +41,7 @@ from _harness import (
     Club,
     SqlCounter,
     Stopwatch,
+    bench_database,
     build_club,
     latency,
     ms,
@@ -200,7 +201,10 @@ async def trackside_phase(
         async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
             club = build_club(fake, WARMUP + count)
             clock = ManualClock(CLUB_START)
-            async with running_bot(fake, Path(folder) / "bench.db", clock=clock) as bot:
+            async with (
+                bench_database(folder, "latency") as database,
+                running_bot(fake, database, clock=clock) as bot,
+            ):
                 await fake.wait_for_commands(None)
                 post = await fake.slash(club.coach, "wod post", {"workout": SEED_WORKOUT},
                                         channel=club.workouts)  # fmt: skip
@@ -252,8 +256,9 @@ async def _bot_senders(
         club = build_club(fake, WARMUP + count)
         if kind == "trackside":
             folder = stack.enter_context(tempfile.TemporaryDirectory())
+            database = await stack.enter_async_context(bench_database(folder, "latency"))
             await stack.enter_async_context(
-                running_bot(fake, Path(folder) / "bench.db", clock=ManualClock(CLUB_START))
+                running_bot(fake, database, clock=ManualClock(CLUB_START))
             )
             await fake.wait_for_commands(None)
             post = await fake.slash(club.coach, "wod post", {"workout": SEED_WORKOUT},
