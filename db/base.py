@@ -97,9 +97,10 @@ class Database(Reader, Protocol):
         """The last migration applied (0 for an empty database)."""
         ...
 
-    async def reset_identities(self, tables: tuple[str, ...]) -> None:
+    async def finish_copy(self, tables: tuple[str, ...]) -> None:
         """After rows were inserted with their ids (``db copy``): make the ids
-        the database generates next come after them."""
+        the database generates next come after them, and let the planner
+        know the tables' new sizes."""
         ...
 
     async def close(self) -> None:

@@ -99,7 +99,7 @@ async def copy_between(source: Database, target: Database) -> list[TableCopy]:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
             await target.run(lambda tx, batch=batch, table=table: _insert(tx, table, batch))
-    await target.reset_identities(IDENTITIES)
+    await target.finish_copy(IDENTITIES)
     before, after = await digests(source), await digests(target)
     if before != after:
         different = [a.table for a, b in zip(before, after, strict=True) if a != b]

@@ -254,8 +254,7 @@ class PostgresDatabase:
             try:
                 conn = await self._pool.acquire(timeout=max(deadline - loop.time(), 0.001))
                 try:
-                    async with conn.transaction(isolation="serializable"):
-                        return await work(_Executor(conn, self._trace))
+                    return await self._transaction(conn, work, deadline)
                 finally:
                     await self._release(conn)
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
@@ -264,6 +263,30 @@ class PostgresDatabase:
                 log.debug("running a unit of work again after %s", type(error).__name__)
             await asyncio.sleep(delay)
             delay = min(delay * 2, _LONGEST_RETRY_S)
+
+    async def _transaction(
+        self, conn: asyncpg.Connection, work: Callable[[_Executor], Awaitable[T]], deadline: float
+    ) -> T:
+        """BEGIN … COMMIT, ROLLBACK on any error. The BEGIN carries the unit's
+        own lock timeout (what is left of its budget) in the same round trip,
+        so a row lock held elsewhere can never outlast the budget."""
+        left_ms = max(int((deadline - asyncio.get_running_loop().time()) * 1000), 1)
+        await conn.execute(
+            f"BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = {left_ms}"
+        )
+        try:
+            result = await work(_Executor(conn, self._trace))
+            await conn.execute("COMMIT")
+        except BaseException:
+            if not conn.is_closed():
+                try:
+                    await conn.execute("ROLLBACK")
+                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    # Keep the error that made us roll back; the pool drops a
+                    # broken connection by itself.
+                    log.warning("rollback failed on %s", self.where, exc_info=True)
+            raise
+        return result
 
     async def _release(self, conn: asyncpg.Connection) -> None:
         """Back to the pool, after the transaction ended: a fault here must
@@ -370,9 +393,11 @@ class PostgresDatabase:
         benchmarks count them; BEGIN and COMMIT are asyncpg's, not counted)."""
         self._trace = callback
 
-    async def reset_identities(self, tables: tuple[str, ...]) -> None:
-        """Move each table's identity past its largest id (after ``db copy``
-        inserted rows with their own ids)."""
+    async def finish_copy(self, tables: tuple[str, ...]) -> None:
+        """Move each table's identity past its largest id (``db copy``
+        inserted rows with their own ids), then ANALYZE: a copied database
+        has no statistics, and without them the planner scans an athlete's
+        splits where the personal-best index would be one probe."""
 
         async def unit(tx: _Executor) -> None:
             for table in tables:
@@ -383,6 +408,14 @@ class PostgresDatabase:
                 )
 
         await self.run(unit)
+        try:
+            conn = await self._pool.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                await conn.execute("ANALYZE")
+            finally:
+                await self._release(conn)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+            raise _storage_error(error, self.where) from error
 
     async def close(self) -> None:
         await self._pool.close()

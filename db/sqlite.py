@@ -289,8 +289,11 @@ class SQLiteDatabase:
             applied.append(migration.version)
         return applied
 
-    async def reset_identities(self, tables: tuple[str, ...]) -> None:
-        """Nothing to do: an INTEGER PRIMARY KEY takes the largest id + 1."""
+    async def finish_copy(self, tables: tuple[str, ...]) -> None:
+        """An INTEGER PRIMARY KEY takes the largest id + 1 by itself; the
+        planner's statistics are refreshed (ANALYZE)."""
+        with _storage_errors(self.path):
+            await self._reader.execute("ANALYZE")
 
     async def backup(self, destination: Path) -> None:
         """Copy the live database to ``destination`` with SQLite's online

@@ -4,7 +4,8 @@ two back ends.
 Every test that touches the database runs on SQLite and on PostgreSQL: ask
 for ``backend`` (parametrized ``sqlite`` / ``postgresql``) and
 ``new_database`` (a fresh, empty database of that back end: a file in
-``tmp_path``, or a new database on the test server). The PostgreSQL server is
+``tmp_path``, or, on the test server, a new schema that the URL's
+``search_path`` names). The PostgreSQL server is
 a throwaway one started once per test session (``tests/postgres_server.py``)
 unless ``TRACKSIDE_TEST_POSTGRES_URL`` names an existing one; where neither is
 possible, the PostgreSQL half is skipped with a one-line reason. Tests of
@@ -30,6 +31,7 @@ from tests.postgres_server import ThrowawayPostgres, server_binaries
 # Shaped like a bot token; never sent anywhere.
 TEST_TOKEN = "MTAxMjM0NTY3ODkwMTIzNDU2Nzg.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
 BACK_ENDS = ("sqlite", "postgresql")
+_schemas = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -56,10 +58,33 @@ def postgres_admin_url() -> Iterator[str]:
 
 async def create_postgres_database(admin_url: str) -> str:
     """A new, empty database on the test server; returns its URL. (Left on the
-    throwaway server, which is deleted whole at the end of the session.)"""
+    throwaway server, which is deleted whole at the end of the session.) About
+    0.1 s each: for tests that need a whole database (its own settings, a copy
+    between two); others take :func:`create_postgres_schema`."""
     from db.postgresql import create_database
 
     return await create_database(admin_url, f"trackside_test_{os.getpid()}")
+
+
+_shared: dict[str, str] = {}  # admin URL → the session's shared test database
+
+
+async def create_postgres_schema(admin_url: str) -> str:
+    """A new, empty schema in one shared test database, as a URL whose
+    ``search_path`` names it: to the bot, an empty database of its own, in a
+    few milliseconds instead of a CREATE DATABASE's 0.1 s."""
+    import asyncpg
+
+    if admin_url not in _shared:
+        _shared[admin_url] = await create_postgres_database(admin_url)
+    shared = _shared[admin_url]
+    schema = f"t{next(_schemas)}_{os.getpid()}"
+    connection = await asyncpg.connect(shared)
+    try:
+        await connection.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await connection.close()
+    return f"{shared}?search_path={schema}"
 
 
 @pytest.fixture(params=BACK_ENDS)
@@ -75,7 +100,7 @@ async def new_database(
     if backend == "sqlite":
         return tmp_path / "trackside.db"
     admin = request.getfixturevalue("postgres_admin_url")
-    return await create_postgres_database(admin)
+    return await create_postgres_schema(admin)
 
 
 @pytest.fixture
@@ -88,7 +113,7 @@ def make_database(
     async def make() -> Path | str:
         if backend == "sqlite":
             return tmp_path / f"trackside-{next(counter)}.db"
-        return await create_postgres_database(request.getfixturevalue("postgres_admin_url"))
+        return await create_postgres_schema(request.getfixturevalue("postgres_admin_url"))
 
     return make
 

@@ -1,4 +1,6 @@
-"""``python -m bot db …``: the database commands of the command line."""
+"""``python -m bot db …``: the database commands of the command line. The
+backup is SQLite's online backup API (PostgreSQL is pointed to pg_dump, and
+``db copy`` is run, in ``tests/db/test_copy.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
+
+@pytest.mark.sqlite
 def test_a_backup_never_migrates_the_database_it_copies(tmp_path: Path) -> None:
     source = tmp_path / "old.db"
     connection = sqlite3.connect(source)

@@ -1,49 +1,85 @@
-"""The SQLite back end: pragmas, migrations, transactions, backup, queries."""
+"""The storage interface on both back ends (migrations, units of work, the
+query classes), then SQLite's own mechanics (pragmas, the one shared
+connection, the backup API, its migration history, its query plans), marked
+``sqlite``. PostgreSQL's own are in ``test_postgresql.py``."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import asyncpg
 import pytest
 
-from db import AppState, PaceHistory, open_database
+from bot.domain.workout import parse_workout
+from db import AppState, Database, PaceHistory, StorageError, open_database
+from db.base import Executor
 from db.migrations import Migration, load_migrations
 from db.sqlite import BUSY_TIMEOUT_MS, SQLiteDatabase
+from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
+from db.workouts import NewWorkout, WorkoutQueries
+
+# What each back end raises for a statement that is wrong (a bug, not a fault
+# of its environment): its own error, never a StorageError, never retried.
+BAD_STATEMENT = {"sqlite": sqlite3.Error, "postgresql": asyncpg.PostgresError}
+DUPLICATE_KEY = {"sqlite": sqlite3.IntegrityError, "postgresql": asyncpg.UniqueViolationError}
 
 
 @pytest.fixture
-async def database(tmp_path: Path):
-    db = await open_database(tmp_path / "nested" / "trackside.db")
+async def database(new_database: Path | str) -> AsyncIterator[Database]:
+    db = await open_database(new_database)
     await db.migrate()
     yield db
     await db.close()
 
 
-async def test_opening_creates_the_folder_and_sets_pragmas(database: SQLiteDatabase) -> None:
-    assert database.path.parent.is_dir()
-    assert (await database.fetch_one("PRAGMA journal_mode"))["journal_mode"] == "wal"
-    assert (await database.fetch_one("PRAGMA foreign_keys"))["foreign_keys"] == 1
-    assert (await database.fetch_one("PRAGMA busy_timeout"))["timeout"] == BUSY_TIMEOUT_MS == 2000
+@pytest.fixture
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[SQLiteDatabase]:
+    db = await open_database(tmp_path / "nested" / "trackside.db")
+    assert isinstance(db, SQLiteDatabase)
+    await db.migrate()
+    yield db
+    await db.close()
 
 
+async def _tables(db: Database, backend: str) -> set[str]:
+    """The schema's tables (PostgreSQL's migration bookkeeping left out)."""
+    if backend == "sqlite":
+        rows = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    else:
+        rows = await db.fetch_all(
+            "SELECT table_name AS name FROM information_schema.tables"
+            " WHERE table_schema = current_schema() AND table_name <> 'schema_migrations'"
+        )
+    return {str(row["name"]) for row in rows}
+
+
+async def _keys(db: Database) -> list[str]:
+    return [row["key"] for row in await db.fetch_all("SELECT key FROM app_state ORDER BY key")]
+
+
+# ---------------------------------------------------------------- migrations
 async def test_migrations_are_numbered_and_reach_the_latest_version(
-    database: SQLiteDatabase,
+    database: Database, backend: str
 ) -> None:
-    migrations = load_migrations("sqlite")
+    migrations = load_migrations(backend)
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
     assert await database.schema_version() == migrations[-1].version
     assert await database.migrate() == []  # idempotent
 
 
-async def test_old_database_with_data_is_upgraded_in_place(tmp_path: Path) -> None:
+async def test_old_database_with_data_is_upgraded_in_place(new_database: Path | str) -> None:
     v1 = Migration(1, "0001_a.sql", "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT NOT NULL);")
     v2 = Migration(2, "0002_b.sql", "ALTER TABLE t ADD COLUMN y INTEGER NOT NULL DEFAULT 7;")
-    db = await open_database(tmp_path / "old.db")
+    db = await open_database(new_database)
     try:
+        assert await db.schema_version() == 0  # empty: no migration applied yet
         assert await db.migrate([v1]) == [1]
-        await db.run(lambda tx: tx.execute("INSERT INTO t (x) VALUES (:x)", {"x": "kept"}))
+        await db.run(lambda tx: tx.execute("INSERT INTO t (id, x) VALUES (1, :x)", {"x": "kept"}))
         assert await db.migrate([v1, v2]) == [2]
         assert await db.fetch_all("SELECT x, y FROM t") == [{"x": "kept", "y": 7}]
         assert await db.schema_version() == 2
@@ -51,33 +87,33 @@ async def test_old_database_with_data_is_upgraded_in_place(tmp_path: Path) -> No
         await db.close()
 
 
-async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+async def test_a_failing_migration_leaves_the_previous_version(
+    new_database: Path | str, backend: str
+) -> None:
     v1 = Migration(1, "0001_a.sql", "CREATE TABLE t (id INTEGER PRIMARY KEY);")
     broken = Migration(2, "0002_b.sql", "CREATE TABLE u (id INTEGER);\nNOT SQL AT ALL;")
-    db = await open_database(tmp_path / "broken.db")
+    db = await open_database(new_database)
     try:
         await db.migrate([v1])
-        with pytest.raises(sqlite3.Error):
+        with pytest.raises(BAD_STATEMENT[backend]):
             await db.migrate([v1, broken])
         assert await db.schema_version() == 1
-        tables = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-        assert {row["name"] for row in tables} == {"t"}
+        assert await _tables(db, backend) == {"t"}  # not u: the whole file rolled back
     finally:
         await db.close()
 
 
-async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "future.db")
-    try:
-        await db.migrate()
-        await db.run(lambda tx: tx.execute("PRAGMA user_version = 999"))
-        with pytest.raises(RuntimeError, match="newer than this code"):
-            await db.migrate()
-    finally:
-        await db.close()
+async def test_a_database_newer_than_the_code_is_refused(database: Database, backend: str) -> None:
+    known = load_migrations(backend)
+    future = Migration(len(known) + 1, "9999_future.sql", "CREATE TABLE future (x INTEGER);")
+    assert await database.migrate([*known, future]) == [future.version]  # a newer release ran
+    with pytest.raises(RuntimeError, match="newer than this code"):
+        await database.migrate()
+    assert await database.schema_version() == future.version
 
 
-async def test_a_unit_rolls_back_everything_on_error(database: SQLiteDatabase) -> None:
+# ---------------------------------------------------------------- units of work
+async def test_a_unit_rolls_back_everything_on_error(database: Database) -> None:
     async def unit(tx) -> None:
         await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
         1 / 0  # noqa: B018
@@ -87,9 +123,7 @@ async def test_a_unit_rolls_back_everything_on_error(database: SQLiteDatabase) -
     assert await database.fetch_all("SELECT * FROM app_state") == []
 
 
-async def test_run_commits_a_unit_of_work_and_returns_its_result(
-    database: SQLiteDatabase,
-) -> None:
+async def test_run_commits_a_unit_of_work_and_returns_its_result(database: Database) -> None:
     async def unit(tx) -> int:
         await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
         row = await tx.fetch_one("SELECT COUNT(*) AS n FROM app_state")
@@ -99,7 +133,7 @@ async def test_run_commits_a_unit_of_work_and_returns_its_result(
     assert await database.fetch_all("SELECT key FROM app_state") == [{"key": "a"}]
 
 
-async def test_run_rolls_back_everything_on_error(database: SQLiteDatabase) -> None:
+async def test_run_rolls_back_everything_on_error(database: Database) -> None:
     async def unit(tx) -> None:
         await tx.execute("INSERT INTO app_state (key, value) VALUES ('a', '1')")
         raise ValueError("bad input found half-way")
@@ -111,43 +145,55 @@ async def test_run_rolls_back_everything_on_error(database: SQLiteDatabase) -> N
     assert await AppState(database).get("after") == "ok"
 
 
-async def test_a_unit_that_suspends_keeps_the_connection_to_itself(
-    database: SQLiteDatabase,
+async def test_a_unit_that_fails_is_rolled_back_and_not_run_again(
+    database: Database, backend: str
 ) -> None:
-    # A unit should await only its executor; one that awaits something else
-    # still cannot interleave with another unit on the shared connection.
-    order: list[str] = []
+    calls = 0
 
-    async def slow(tx) -> None:
-        await tx.execute("INSERT INTO app_state (key, value) VALUES ('slow', '1')")
-        order.append("slow wrote")
-        await asyncio.sleep(0.05)
-        order.append("slow done")
+    async def duplicate(tx: Executor) -> None:
+        nonlocal calls
+        calls += 1
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('k', 'x')")
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('k', 'x')")
 
-    async def quick(tx) -> None:
-        order.append("quick started")
-        await tx.execute("INSERT INTO app_state (key, value) VALUES ('quick', '1')")
-
-    first = asyncio.create_task(database.run(slow))
-    await asyncio.sleep(0)
-    await asyncio.gather(first, database.run(quick))
-    assert order == ["slow wrote", "slow done", "quick started"]
-    assert [r["key"] for r in await database.fetch_all("SELECT key FROM app_state")] == [
-        "quick",
-        "slow",
-    ]
+    with pytest.raises(DUPLICATE_KEY[backend]) as caught:
+        await database.run(duplicate)
+    assert not isinstance(caught.value, StorageError)  # a bug, not the environment
+    assert calls == 1  # a bug is not a lock: no second attempt
+    assert await _keys(database) == []
+    await AppState(database).set("after", "works")
+    assert await _keys(database) == ["after"]
 
 
-async def test_saved_submission_equals_the_one_read_back(database: SQLiteDatabase) -> None:
+async def test_concurrent_units_of_work_never_interleave(database: Database) -> None:
+    """One task's rollback must not wipe another task's uncommitted insert."""
+    started = asyncio.Event()
+
+    async def fails(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('fail', 'x')")
+        started.set()
+        await asyncio.sleep(0.01)  # a unit that suspends keeps its transaction to itself
+        raise RuntimeError("boom")
+
+    async def failing() -> None:
+        await database.run(fails)
+
+    async def succeeding() -> None:
+        await started.wait()
+        await database.run(
+            lambda tx: tx.execute("INSERT INTO app_state (key, value) VALUES ('ok', 'y')")
+        )
+
+    results = await asyncio.gather(failing(), succeeding(), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError)
+    rows = await database.fetch_all("SELECT key FROM app_state ORDER BY key")
+    assert rows == [{"key": "ok"}]
+
+
+# ---------------------------------------------------------------- query classes
+async def test_saved_submission_equals_the_one_read_back(database: Database) -> None:
     # save() builds its result from what it wrote instead of selecting it again:
     # it must be exactly what a later read returns (distances as stored text).
-    from datetime import date
-    from decimal import Decimal
-
-    from bot.domain.workout import parse_workout
-    from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
-    from db.workouts import NewWorkout, WorkoutQueries
-
     workout, _ = await WorkoutQueries(database).save(
         NewWorkout(
             7,
@@ -185,45 +231,7 @@ async def test_saved_submission_equals_the_one_read_back(database: SQLiteDatabas
     assert saved.submission.created_at == 10 and saved.submission.updated_at == 20
 
 
-async def test_concurrent_units_of_work_never_interleave(database: SQLiteDatabase) -> None:
-    """One task's rollback must not wipe another task's uncommitted insert."""
-    started = asyncio.Event()
-
-    async def fails(tx) -> None:
-        await tx.execute("INSERT INTO app_state (key, value) VALUES ('fail', 'x')")
-        started.set()
-        await asyncio.sleep(0.01)  # a unit that suspends keeps the connection to itself
-        raise RuntimeError("boom")
-
-    async def failing() -> None:
-        await database.run(fails)
-
-    async def succeeding() -> None:
-        await started.wait()
-        await database.run(
-            lambda tx: tx.execute("INSERT INTO app_state (key, value) VALUES ('ok', 'y')")
-        )
-
-    results = await asyncio.gather(failing(), succeeding(), return_exceptions=True)
-    assert isinstance(results[0], RuntimeError)
-    rows = await database.fetch_all("SELECT key FROM app_state ORDER BY key")
-    assert rows == [{"key": "ok"}]
-
-
-async def test_backup_is_a_consistent_copy(database: SQLiteDatabase, tmp_path: Path) -> None:
-    await AppState(database).set("k", "v")
-    target = tmp_path / "backups" / "copy.db"
-    await database.backup(target)
-    copy = sqlite3.connect(target)
-    try:
-        assert copy.execute("SELECT value FROM app_state WHERE key = 'k'").fetchone() == ("v",)
-        latest = load_migrations("sqlite")[-1].version
-        assert copy.execute("PRAGMA user_version").fetchone()[0] == latest
-    finally:
-        copy.close()
-
-
-async def test_app_state_upserts(database: SQLiteDatabase) -> None:
+async def test_app_state_upserts(database: Database) -> None:
     state = AppState(database)
     assert await state.get("hash") is None
     await state.set("hash", "one")
@@ -231,7 +239,7 @@ async def test_app_state_upserts(database: SQLiteDatabase) -> None:
     assert await state.get("hash") == "two"
 
 
-async def test_pace_history_is_newest_first_and_per_user(database: SQLiteDatabase) -> None:
+async def test_pace_history_is_newest_first_and_per_user(database: Database) -> None:
     history = PaceHistory(database)
     for i in range(12):
         await history.record(
@@ -251,14 +259,95 @@ async def test_pace_history_is_newest_first_and_per_user(database: SQLiteDatabas
     assert (await history.recent(2))[0].guild_id == 5
 
 
+async def test_snowflakes_and_epoch_milliseconds_keep_every_digit(database: Database) -> None:
+    # Discord ids pass 2**53 and 2**62: both back ends store and return them as
+    # exact integers (BIGINT), never floats.
+    history = PaceHistory(database)
+    snowflake = 2**63 - 1
+    await history.record(
+        user_id=snowflake,
+        guild_id=snowflake - 1,
+        command="pace convert",
+        inputs="x",
+        summary="y",
+        created_at=4_102_444_800_000,
+    )
+    [entry] = await history.recent(snowflake)
+    assert (entry.user_id, entry.guild_id) == (snowflake, snowflake - 1)
+    assert entry.created_at == 4_102_444_800_000
+
+
+# ---------------------------------------------------------------- SQLite only
+@pytest.mark.sqlite
+async def test_opening_creates_the_folder_and_sets_pragmas(
+    sqlite_database: SQLiteDatabase,
+) -> None:
+    database = sqlite_database
+    assert database.path.parent.is_dir()
+    assert (await database.fetch_one("PRAGMA journal_mode"))["journal_mode"] == "wal"
+    assert (await database.fetch_one("PRAGMA foreign_keys"))["foreign_keys"] == 1
+    assert (await database.fetch_one("PRAGMA busy_timeout"))["timeout"] == BUSY_TIMEOUT_MS == 2000
+
+
+@pytest.mark.sqlite
+async def test_a_version_written_by_hand_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "future.db")
+    try:
+        await db.migrate()
+        await db.run(lambda tx: tx.execute("PRAGMA user_version = 999"))
+        with pytest.raises(RuntimeError, match="newer than this code"):
+            await db.migrate()
+    finally:
+        await db.close()
+
+
+@pytest.mark.sqlite
+async def test_a_unit_that_suspends_keeps_the_connection_to_itself(
+    sqlite_database: SQLiteDatabase,
+) -> None:
+    # A unit should await only its executor; one that awaits something else
+    # still cannot interleave with another unit on the shared connection.
+    database = sqlite_database
+    order: list[str] = []
+
+    async def slow(tx) -> None:
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('slow', '1')")
+        order.append("slow wrote")
+        await asyncio.sleep(0.05)
+        order.append("slow done")
+
+    async def quick(tx) -> None:
+        order.append("quick started")
+        await tx.execute("INSERT INTO app_state (key, value) VALUES ('quick', '1')")
+
+    first = asyncio.create_task(database.run(slow))
+    await asyncio.sleep(0)
+    await asyncio.gather(first, database.run(quick))
+    assert order == ["slow wrote", "slow done", "quick started"]
+    assert [r["key"] for r in await database.fetch_all("SELECT key FROM app_state")] == [
+        "quick",
+        "slow",
+    ]
+
+
+@pytest.mark.sqlite
+async def test_backup_is_a_consistent_copy(sqlite_database: SQLiteDatabase, tmp_path: Path) -> None:
+    await AppState(sqlite_database).set("k", "v")
+    target = tmp_path / "backups" / "copy.db"
+    await sqlite_database.backup(target)
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("SELECT value FROM app_state WHERE key = 'k'").fetchone() == ("v",)
+        latest = load_migrations("sqlite")[-1].version
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == latest
+    finally:
+        copy.close()
+
+
+@pytest.mark.sqlite
 async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
     tmp_path: Path,
 ) -> None:
-    from datetime import date
-    from decimal import Decimal
-
-    from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
-
     migrations = load_migrations("sqlite")
     db = await open_database(tmp_path / "seasons.db")
     try:
@@ -304,10 +393,12 @@ async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
         await db.close()
 
 
+@pytest.mark.sqlite
 async def test_a_personal_best_is_one_index_probe_not_a_history_scan(
-    database: SQLiteDatabase,
+    sqlite_database: SQLiteDatabase,
 ) -> None:
-    plan = await database.fetch_all(
+    # PostgreSQL's plan for the same query: test_postgresql.py.
+    plan = await sqlite_database.fetch_all(
         "EXPLAIN QUERY PLAN SELECT (SELECT MIN(time_ms) FROM splits WHERE guild_id = 1"
         " AND athlete_id = 2 AND distance_m = '250' AND local_date <> '2026-11-28') AS best0"
     )

@@ -2,7 +2,9 @@
 loop's own connection, which never waits there (a lock held by another
 process is retried with ``await asyncio.sleep`` until the 2 s budget is spent,
 then "busy"), never checkpoints there, and never half-stores a unit; reads and
-checkpoints go to aiosqlite's worker thread."""
+checkpoints go to aiosqlite's worker thread. SQLite only: what every back end's
+units promise (rolled back whole, a bug never run again) is tested on both in
+``test_db.py``."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from pathlib import Path
 import pytest
 
 import db.sqlite
-from db import AppState, DatabaseBusy, DatabaseUnavailable, open_database
+from db import DatabaseBusy, DatabaseUnavailable, open_database
 from db.base import Executor
 from db.sqlite import BUSY_TIMEOUT_MS, SQLiteDatabase
+
+pytestmark = pytest.mark.sqlite
 
 
 @pytest.fixture
@@ -157,25 +161,6 @@ async def test_units_queued_behind_a_lock_share_the_budget_not_add_to_it(
         other.close()
     assert all(isinstance(result, DatabaseBusy) for result in results)
     assert waited < BUSY_TIMEOUT_MS / 1000 + 0.3  # five units, one budget each, in parallel
-
-
-async def test_a_unit_that_fails_is_rolled_back_and_not_run_again(
-    database: SQLiteDatabase,
-) -> None:
-    calls = 0
-
-    async def duplicate(tx: Executor) -> None:
-        nonlocal calls
-        calls += 1
-        await tx.execute("INSERT INTO app_state (key, value) VALUES ('k', 'x')")
-        await tx.execute("INSERT INTO app_state (key, value) VALUES ('k', 'x')")
-
-    with pytest.raises(sqlite3.IntegrityError):
-        await database.run(duplicate)
-    assert calls == 1  # a bug is not a lock: no second attempt
-    assert await _keys(database) == []
-    await AppState(database).set("after", "works")
-    assert await _keys(database) == ["after"]
 
 
 async def test_the_wal_is_checkpointed_on_the_worker_thread_every_so_many_units(

@@ -1,6 +1,6 @@
 """Unit tests for cogs.chat.answers.reply: plain-chat questions answered with
 the same use cases as the commands (pace answers stored in the history,
-workouts and logs per shared server), with a real SQLite database in tmp_path
+workouts and logs per shared server), with a real database (SQLite and PostgreSQL)
 and no Discord."""
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ TRY = "Try “what's 37.47 for 300m per 400?” or “3:56.13 mile, what 1500 is
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     yield database
     await database.close()

@@ -1,5 +1,5 @@
 """Unit tests for cogs.config.settings: the /config use cases (Manage Server
-only) and the overview, with a real SQLite database in tmp_path; no Discord."""
+only) and the overview, with a real database (SQLite and PostgreSQL); no Discord."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ REFUSAL = "Only members with Manage Server can change Trackside's settings."
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     yield database
     await database.close()

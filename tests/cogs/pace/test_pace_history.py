@@ -1,6 +1,6 @@
 """Unit tests for cogs.pace.history: every pace answer is stored before it is
 returned, rejected input stores nothing, and /pace history lists the newest
-first. A real SQLite database in tmp_path; no Discord."""
+first. A real database (SQLite and PostgreSQL); no Discord."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ ANA_IN_DM = Actor(user_id=11, name="Ana", guild_id=None, manage_guild=False)
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     yield database
     await database.close()

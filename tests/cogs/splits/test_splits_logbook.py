@@ -1,6 +1,6 @@
 """Unit tests for cogs.splits.logbook: recent days, the board, deleting with a
 confirm (re-checked at the click), the export rows and the charts' data.
-A real SQLite database in tmp_path; no Discord."""
+A real database (SQLite and PostgreSQL); no Discord."""
 
 from __future__ import annotations
 
@@ -49,8 +49,8 @@ ANA_ELSEWHERE = Actor(user_id=11, name="Ana", guild_id=OTHER_GUILD, manage_guild
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     await GuildSettingsQueries(database).update(GUILD, now=epoch_ms(NOW), coach_role_id=COACH_ROLE)
     yield database

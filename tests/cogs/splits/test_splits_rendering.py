@@ -45,8 +45,8 @@ ANA = Actor(user_id=11, name="Ana", guild_id=GUILD, manage_guild=False)
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     yield database
     await database.close()

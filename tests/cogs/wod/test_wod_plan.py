@@ -1,6 +1,6 @@
 """Unit tests for cogs.wod.plan: prescribe (post now, schedule, keep a past
-day, replace), show, coming and remove, with a real SQLite database in
-tmp_path and a recording fake Poster in place of Discord."""
+day, replace), show, coming and remove, with a real database (SQLite and
+PostgreSQL) and a recording fake Poster in place of Discord."""
 
 from __future__ import annotations
 
@@ -84,8 +84,8 @@ class FakePoster:
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     await GuildSettingsQueries(database).update(GUILD, now=epoch_ms(NOW), coach_role_id=COACH_ROLE)
     yield database

@@ -1,6 +1,6 @@
 """Unit tests for cogs.wod.posting.post_due, the scheduler's tick: which
 workouts are due in their server's timezone, which channel they go to, and
-what is never posted again. A real SQLite database in tmp_path and a
+what is never posted again. A real database (SQLite and PostgreSQL) and a
 recording fake Poster in place of Discord."""
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class FakePoster:
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator:
-    database = await open_database(tmp_path / "t.db")
+async def db(new_database: Path | str) -> AsyncIterator:
+    database = await open_database(new_database)
     await database.migrate()
     settings = GuildSettingsQueries(database)
     at = epoch_ms(datetime(2026, 11, 1, tzinfo=UTC))
