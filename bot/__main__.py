@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.action == "backup" and storage.database_url is not None:
                 return _fail(
                     "back up PostgreSQL with its own tools: pg_dump --format=custom "
-                    "--file=trackside.dump \"$DATABASE_URL\" (restore with pg_restore).",
+                    '--file=trackside.dump "$DATABASE_URL" (restore with pg_restore).',
                     1,
                 )
             if args.action == "backup" and not Path(storage.database_path).exists():

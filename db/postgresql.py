@@ -141,7 +141,7 @@ def _translate(error: BaseException, where: str) -> StorageError | None:
         return DatabaseUnavailable(
             f"cannot use the database {where}: the server refuses connections ({error})"
         )
-    if isinstance(error, (*_CONNECTION_LOST, asyncpg.InterfaceError)):
+    if isinstance(error, (*_CONNECTION_LOST, asyncpg.InterfaceError, asyncpg.InternalClientError)):
         return DatabaseUnavailable(f"lost the connection to the database {where} ({error})")
     if isinstance(error, OSError):
         return DatabaseUnavailable(
@@ -162,6 +162,32 @@ def _run_again(error: BaseException) -> bool:
     return isinstance(error, asyncpg.InterfaceError) and isinstance(
         error.__context__, _CONNECTION_LOST
     )
+
+
+_ERRORS = (
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+    TimeoutError,
+)
+
+
+def _discard_if_broken(conn: asyncpg.Connection, error: BaseException) -> bool:
+    """A connection the server ended (a restart, a failover, pg_terminate_backend)
+    may still sit in the pool until its next use fails, with the server's
+    message or an ``InternalClientError`` about its protocol state. Such a
+    connection is closed here so the pool opens a new one; True when the
+    statement never ran to completion on the server (safe to run again)."""
+    try:
+        closed = conn.is_closed()
+    except asyncpg.InterfaceError:  # the pool already took it back: it is gone
+        return True
+    if closed or isinstance(error, (*_CONNECTION_LOST, asyncpg.InternalClientError)):
+        with suppress(Exception):
+            conn.terminate()
+        return True
+    return False
 
 
 def _storage_error(error: BaseException, where: str) -> BaseException:
@@ -251,14 +277,18 @@ class PostgresDatabase:
         loop = asyncio.get_running_loop()
         delay = _FIRST_RETRY_S
         while True:
+            broken = False
             try:
                 conn = await self._pool.acquire(timeout=max(deadline - loop.time(), 0.001))
                 try:
                     return await self._transaction(conn, work, deadline)
+                except _ERRORS as error:
+                    broken = _discard_if_broken(conn, error)
+                    raise
                 finally:
                     await self._release(conn)
-            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
-                if not _run_again(error) or loop.time() + delay >= deadline:
+            except _ERRORS as error:
+                if not (broken or _run_again(error)) or loop.time() + delay >= deadline:
                     raise _storage_error(error, self.where) from error
                 log.debug("running a unit of work again after %s", type(error).__name__)
             await asyncio.sleep(delay)
@@ -278,13 +308,12 @@ class PostgresDatabase:
             result = await work(_Executor(conn, self._trace))
             await conn.execute("COMMIT")
         except BaseException:
-            if not conn.is_closed():
-                try:
-                    await conn.execute("ROLLBACK")
-                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                    # Keep the error that made us roll back; the pool drops a
-                    # broken connection by itself.
-                    log.warning("rollback failed on %s", self.where, exc_info=True)
+            try:
+                await conn.execute("ROLLBACK")
+            except Exception:
+                # Keep the error that made us roll back: a connection that
+                # cannot roll back is broken, and is discarded by the caller.
+                log.debug("rollback failed on %s", self.where, exc_info=True)
             raise
         return result
 
@@ -303,14 +332,21 @@ class PostgresDatabase:
         return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params | None = None) -> list[Row]:
-        try:
-            conn = await self._pool.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+        for attempt in (1, 2):  # once more on a fresh connection if this one was dead
+            broken = False
             try:
-                return await _Executor(conn, self._trace).fetch_all(sql, params)
-            finally:
-                await self._release(conn)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
-            raise _storage_error(error, self.where) from error
+                conn = await self._pool.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    return await _Executor(conn, self._trace).fetch_all(sql, params)
+                except _ERRORS as error:
+                    broken = _discard_if_broken(conn, error)
+                    raise
+                finally:
+                    await self._release(conn)
+            except _ERRORS as error:
+                if attempt == 2 or not broken:
+                    raise _storage_error(error, self.where) from error
+        raise AssertionError("unreachable")
 
     # -- operations ------------------------------------------------------
     async def check_writable(self) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from .appcommands import DriverError, OptionBuilder, check_can_use, find_command
-from .gateway import GatewayHub, GatewayStats
+from .gateway import EventData, GatewayHub, GatewayStats
 from .limits import (
     ATTACHMENT_SIZE_LIMIT,
     BUTTON,
@@ -74,8 +74,19 @@ class FakeDiscord(World):
             ...
     """
 
-    def __init__(self, token: str = "fake-token", *, bot_name: str = "Trackside") -> None:
+    def __init__(
+        self,
+        token: str = "fake-token",
+        *,
+        bot_name: str = "Trackside",
+        shard_count: int = 1,
+        max_concurrency: int = 1,
+    ) -> None:
         super().__init__(token, bot_name)
+        if shard_count < 1 or max_concurrency < 1:
+            raise ValueError("shard_count and max_concurrency must be at least 1")
+        self.shard_count = shard_count
+        self.max_concurrency = max_concurrency
         self.gateway = GatewayHub(self)
         self.rest = RestApi(self)
         self.port = 0
@@ -151,11 +162,18 @@ class FakeDiscord(World):
         return flags
 
     # ------------------------------------------------------------ world hooks
-    def _dispatch(self, event: str, data: dict[str, Any], intent: int | None = None) -> None:
-        self.gateway.dispatch(event, data, intent)
+    def _dispatch(
+        self,
+        event: str,
+        data: EventData,
+        intent: int | None = None,
+        *,
+        guild_id: int | None = None,
+    ) -> None:
+        self.gateway.dispatch(event, data, intent, guild_id=guild_id)
 
-    def _gateway_intents(self) -> int:
-        return self.gateway.intents
+    def _gateway_intents(self, guild_id: int | None = None) -> int:
+        return self.gateway.intents_for(self.shard_of(guild_id))
 
     def _loop_time(self) -> float:
         # perf_counter, not loop.time(): some event loops (uvloop) tick in whole
@@ -187,28 +205,52 @@ class FakeDiscord(World):
     # --------------------------------------------------------------- gateway
     @property
     def gateway_stats(self) -> GatewayStats:
+        """Gateway counters over every shard (``shard_stats(n)`` for one)."""
         return self.gateway.stats
 
-    async def wait_for_ready(self, timeout: float = 10.0) -> None:
-        """Wait until the bot identified and has processed READY and every GUILD_CREATE."""
-        await self.gateway.wait_for_ready(timeout)
+    def shard_stats(self, shard_id: int) -> GatewayStats:
+        """Gateway counters of one shard (zeros before it connected)."""
+        return self.gateway.shard_stats.get(shard_id) or GatewayStats()
 
-    async def sync_gateway(self, timeout: float = 5.0) -> None:
+    async def wait_for_ready(
+        self, timeout: float = 10.0, *, shards: Iterable[int] | None = None
+    ) -> None:
+        """Wait until the bot identified and has processed READY and every
+        GUILD_CREATE: on every shard (``range(shard_count)``) unless ``shards``
+        names some (the shards one process of several runs)."""
+        await self.gateway.wait_for_ready(timeout, shards)
+
+    async def wait_for_shards(self, shards: Iterable[int], timeout: float = 10.0) -> None:
+        """``wait_for_ready`` for these shards only."""
+        await self.gateway.wait_for_shards(shards, timeout)
+
+    async def sync_gateway(
+        self, timeout: float = 5.0, *, shards: Iterable[int] | None = None
+    ) -> None:
         """Wait until the bot has processed every gateway event sent so far (e.g. a
-        CHANNEL_CREATE after ``create_channel``) so its cache is up to date."""
-        await self.gateway.barrier(timeout)
+        CHANNEL_CREATE after ``create_channel``) so its cache is up to date: on
+        every shard that has a session, or on ``shards``."""
+        await self.gateway.barrier(timeout, shards)
 
     async def disconnect_gateway(
-        self, *, resume: bool = True, reconnect_op: bool = False, timeout: float = 10.0
+        self,
+        *,
+        resume: bool = True,
+        reconnect_op: bool = False,
+        timeout: float = 10.0,
+        shard: int = 0,
     ) -> None:
-        """Drop the bot's gateway connection and wait for it to come back.
+        """Drop the bot's gateway connection (``shard``'s current session) and
+        wait for it to come back.
 
         ``resume=True`` closes with the resumable code 4000 (or sends op 7
         RECONNECT with ``reconnect_op=True``) and waits for RESUME; events
         dispatched meanwhile are replayed.  ``resume=False`` invalidates the
         session (close 4009) and waits for a fresh IDENTIFY.
         """
-        await self.gateway.disconnect(resume=resume, reconnect_op=reconnect_op, timeout=timeout)
+        await self.gateway.disconnect(
+            resume=resume, reconnect_op=reconnect_op, timeout=timeout, shard=shard
+        )
 
     async def wait_for_commands(
         self, guild: Guild | None = None, *, timeout: float = 10.0
@@ -265,8 +307,12 @@ class FakeDiscord(World):
         locale: str = "en-US",
         modified_client: bool = False,
     ) -> InteractionRecord:
-        if self.gateway.session is None:
-            raise DriverError("the bot is not connected (await fake.wait_for_ready() first)")
+        shard = self.shard_of(guild)
+        if self.gateway.current(shard) is None:
+            where = f" for shard {shard}" if self.shard_count > 1 else ""
+            raise DriverError(
+                f"the bot is not connected{where} (await fake.wait_for_ready() first)"
+            )
         loop = asyncio.get_running_loop()
         iid = self._snowflake()
         token = "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48)
@@ -320,7 +366,7 @@ class FakeDiscord(World):
         self._interactions_by_id[iid] = record
         record._watchdog = loop.call_later(self.ack_deadline, self._expire, record)
         self._last_action_id = iid
-        self.gateway.dispatch("INTERACTION_CREATE", payload)
+        self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id if guild else None)
         return record
 
     async def slash(

@@ -1,12 +1,19 @@
 """The fake gateway: the websocket the real discord.py client connects to.
 
-Implements what a single, unsharded bot session sees: HELLO, IDENTIFY (with
-token and privileged-intent checks), READY + GUILD_CREATE, heartbeats,
-sequence numbers, RESUME with replay of missed events, RECONNECT / resumable
-closes, and zlib-stream transport compression (one compressor per
-connection, Z_SYNC_FLUSH per message, exactly like Discord).  Events are
-queued synchronously and written by one writer task per connection so that
-ordering and the shared compressor stay consistent.
+Implements what bot sessions see: HELLO, IDENTIFY (with token, privileged-intent
+and shard checks), READY + GUILD_CREATE, heartbeats, sequence numbers, RESUME
+with replay of missed events, RECONNECT / resumable closes, and zlib-stream
+transport compression (one compressor per connection, Z_SYNC_FLUSH per
+message, exactly like Discord).  Events are queued synchronously and written by
+one writer task per connection so that ordering and the shared compressor stay
+consistent.
+
+Sharding is modelled as Discord does it: a session identifies for
+``shard: [shard_id, shard_count]``, and every event of a guild goes to the
+sessions of the guild's shard, ``(guild_id >> 22) % shard_count``; events
+without a guild (DMs) go to shard 0.  IDENTIFYs are logged per
+``max_concurrency`` bucket (``shard_id % max_concurrency``) so tests can check
+their pacing; enforcing it is opt-in.
 """
 
 # The driver API's explicit timeout= parameters are its documented interface.
@@ -21,8 +28,9 @@ import logging
 import secrets
 import zlib
 from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aiohttp import WSMsgType, web
 
@@ -39,6 +47,10 @@ RESUME, RECONNECT, REQUEST_GUILD_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK 
 #: How many dispatched events a session keeps for replay on RESUME.
 REPLAY_BUFFER = 5000
 
+#: An event's data, or a function of the receiving session's intents that
+#: builds it (GUILD_CREATE's member list and MESSAGE_CREATE's content depend on them).
+EventData = dict[str, Any] | Callable[[int], dict[str, Any]]
+
 
 @dataclass
 class GatewayStats:
@@ -49,6 +61,13 @@ class GatewayStats:
     resumes: int = 0
     heartbeats: int = 0
     invalid_sessions: int = 0
+
+
+class IdentifyEntry(NamedTuple):
+    """One accepted IDENTIFY: the shard and ``asyncio`` loop time it arrived."""
+
+    shard_id: int
+    at: float
 
 
 class GatewayConnection:
@@ -94,11 +113,17 @@ class GatewayConnection:
 
 
 class GatewaySession:
-    """A gateway session (survives reconnects; RESUME replays from ``buffer``)."""
+    """A gateway session (survives reconnects; RESUME replays from ``buffer``).
 
-    def __init__(self, intents: int) -> None:
+    ``shard`` is the ``[shard_id, shard_count]`` the session identified with,
+    or ``None`` for an unsharded IDENTIFY (which serves shard 0 of 1).
+    """
+
+    def __init__(self, intents: int, shard: tuple[int, int] | None = None) -> None:
         self.id = secrets.token_hex(16)
         self.intents = intents
+        self.shard = shard
+        self.shard_id = shard[0] if shard else 0
         self.seq = 0
         self.buffer: deque[tuple[int, dict[str, Any]]] = deque(maxlen=REPLAY_BUFFER)
         self.conn: GatewayConnection | None = None
@@ -115,38 +140,90 @@ class GatewaySession:
 
 
 class GatewayHub:
-    """Accepts gateway connections and routes events to the bot's session."""
+    """Accepts gateway connections and routes each event to its shard's sessions."""
 
     def __init__(self, fake: FakeDiscord) -> None:
         self.fake = fake
-        self.session: GatewaySession | None = None
+        #: Every session by id (RESUME looks them up here).
         self.sessions: dict[str, GatewaySession] = {}
+        #: Per shard, the sessions that receive its events, oldest first; the
+        #: last is the shard's current session.  Unsharded IDENTIFYs replace
+        #: the list; sharded ones are added to it (see ``_identify``).
+        self._receivers: dict[int, list[GatewaySession]] = {}
         self.connections: set[GatewayConnection] = set()
         self.stats = GatewayStats()
+        #: The same counters per shard (``connections``: connections that
+        #: identified or resumed for the shard).
+        self.shard_stats: dict[int, GatewayStats] = {}
+        #: Accepted IDENTIFYs in order: ``(shard_id, loop time)``.
+        self.identify_log: list[IdentifyEntry] = []
+        self._bucket_last: dict[int, float] = {}
         #: Heartbeat interval announced in HELLO, in milliseconds.
         self.heartbeat_interval_ms = 41250
-        self._ready = asyncio.Event()
         self._changed = asyncio.Event()
         self._barriers: list[tuple[GatewaySession, int, asyncio.Future[None]]] = []
+
+    # ---------------------------------------------------------------- sessions
+    def current(self, shard_id: int = 0) -> GatewaySession | None:
+        """The shard's most recently identified session (``None`` before any)."""
+        receivers = self._receivers.get(shard_id)
+        return receivers[-1] if receivers else None
+
+    @property
+    def session(self) -> GatewaySession | None:
+        """Shard 0's current session (the only one of an unsharded bot)."""
+        return self.current(0)
+
+    def shard_sessions(self, shard_id: int) -> list[GatewaySession]:
+        """The sessions that receive the shard's events now (more than one when
+        several processes identified for the same shard)."""
+        return [s for s in self._receivers.get(shard_id, ()) if not s.invalidated]
+
+    def _stats_for(self, shard_id: int) -> GatewayStats:
+        return self.shard_stats.setdefault(shard_id, GatewayStats())
 
     # ------------------------------------------------------------- dispatching
     @property
     def intents(self) -> int:
-        return self.session.intents if self.session else 0
+        return self.intents_for(0)
 
-    def dispatch(self, event: str, data: dict[str, Any], intent: int | None = None) -> bool:
-        """Send a DISPATCH event to the current session if its intents allow it."""
-        session = self.session
-        if session is None or session.invalidated:
-            return False
-        if intent is not None and not session.intents & intent:
-            return False
-        session.dispatch(event, data)
-        return True
+    def intents_for(self, shard_id: int) -> int:
+        session = self.current(shard_id)
+        return session.intents if session else 0
+
+    def dispatch(
+        self,
+        event: str,
+        data: EventData,
+        intent: int | None = None,
+        *,
+        guild_id: int | None = None,
+    ) -> bool:
+        """Send a DISPATCH event to the sessions of ``guild_id``'s shard (shard 0
+        without a guild) whose intents allow it."""
+        shard_id = self.fake.shard_of(guild_id)
+        built: dict[int, dict[str, Any]] = {}
+        sent = False
+        for session in self._receivers.get(shard_id, ()):
+            if session.invalidated or (intent is not None and not session.intents & intent):
+                continue
+            if callable(data):
+                if session.intents not in built:
+                    built[session.intents] = data(session.intents)
+                payload = built[session.intents]
+            else:
+                payload = data
+            session.dispatch(event, payload)
+            sent = True
+        return sent
 
     @property
     def connected(self) -> bool:
-        return self.session is not None and self.session.conn is not None
+        return self.shard_connected(0)
+
+    def shard_connected(self, shard_id: int) -> bool:
+        session = self.current(shard_id)
+        return session is not None and session.conn is not None
 
     def _notify(self) -> None:
         self._changed.set()
@@ -196,6 +273,8 @@ class GatewayHub:
         if op == HEARTBEAT:
             self.stats.heartbeats += 1
             conn.send({"op": HEARTBEAT_ACK})
+            if conn.session is not None:
+                self._stats_for(conn.session.shard_id).heartbeats += 1
             if conn.session is not None and isinstance(data, int):
                 conn.session.acked_seq = max(conn.session.acked_seq, data)
                 for session, target, future in list(self._barriers):
@@ -215,6 +294,26 @@ class GatewayHub:
         else:
             conn.close(4001, "Unknown opcode.")
 
+    def _shard_of_identify(self, conn: GatewayConnection, data: dict[str, Any]) -> Any:
+        """``(shard_id, shard or None)`` from IDENTIFY's ``shard`` field, or
+        ``None`` after closing with 4010 / 4011 as Discord does."""
+        shard = data.get("shard")
+        count = self.fake.shard_count
+        if shard is None:
+            if count > 1:
+                conn.close(4011, "Sharding required.")
+                return None
+            return 0, None
+        valid = (
+            isinstance(shard, list)
+            and len(shard) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in shard)
+        )
+        if not valid or shard[1] != count or not 0 <= shard[0] < shard[1]:
+            conn.close(4010, "Invalid shard.")
+            return None
+        return shard[0], (shard[0], shard[1])
+
     def _identify(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
         if conn.session is not None:
             conn.close(4005, "Already authenticated.")
@@ -229,41 +328,82 @@ class GatewayHub:
         if intents & PRIVILEGED_INTENTS & ~self.fake.enabled_privileged_intents:
             conn.close(4014, "Disallowed intent(s).")
             return
-        if self.session is not None and self.session.conn is not None:
-            self.session.conn.close(4000, "Superseded by a new session")
-        session = GatewaySession(intents)
+        parsed = self._shard_of_identify(conn, data)
+        if parsed is None:
+            return
+        shard_id, shard = parsed
+        fake = self.fake
+        now = asyncio.get_running_loop().time()
+        bucket = shard_id % max(1, fake.max_concurrency)
+        last = self._bucket_last.get(bucket)
+        if (
+            fake.enforce_identify_concurrency
+            and last is not None
+            and now - last < fake.identify_interval
+        ):
+            # Discord answers an IDENTIFY past max_concurrency with op 9.
+            fake._violate(
+                "identify_rate_limited",
+                f"IDENTIFY for shard {shard_id} (bucket {bucket} of max_concurrency "
+                f"{fake.max_concurrency}) {now - last:.3f} s after the bucket's previous "
+                f"one; Discord allows one per {fake.identify_interval:g} s",
+            )
+            self.stats.invalid_sessions += 1
+            self._stats_for(shard_id).invalid_sessions += 1
+            conn.send({"op": INVALID_SESSION, "d": False})
+            self._notify()
+            return
+        self._bucket_last[bucket] = now
+        self.identify_log.append(IdentifyEntry(shard_id, now))
+        session = GatewaySession(intents, shard)
         session.conn = conn
         conn.session = session
-        self.session = session
+        receivers = self._receivers.setdefault(shard_id, [])
+        if shard is None:
+            # Unsharded: the new session replaces the previous one, which is
+            # closed resumably (it may RESUME but receives nothing new).
+            for old in receivers:
+                if old.conn is not None:
+                    old.conn.close(4000, "Superseded by a new session")
+            receivers.clear()
+        else:
+            # Sharded: as on Discord, every session identified for the shard
+            # keeps receiving its events (a dead one only buffers them).
+            receivers[:] = [s for s in receivers if not s.invalidated]
+        receivers.append(session)
         self.sessions[session.id] = session
         self.stats.identifies += 1
-        self._ready.clear()
-        fake = self.fake
+        stats = self._stats_for(shard_id)
+        stats.identifies += 1
+        stats.connections += 1
         bot = fake.bot_user.payload()
         bot.update(verified=True, mfa_enabled=False, flags=0, locale="en-US", email=None)
-        guilds = [g for g in fake.guilds.values() if fake.bot_user.id in g.members]
-        session.dispatch(
-            "READY",
-            {
-                "v": 10,
-                "user": bot,
-                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
-                "session_id": session.id,
-                "session_type": "normal",
-                "resume_gateway_url": fake.resume_gateway_url,
-                "application": {"id": str(fake.application_id), "flags": fake.application_flags},
-                "private_channels": [],
-                "relationships": [],
-                "presences": [],
-                "guild_join_requests": [],
-                "geo_ordered_rtc_regions": [],
-                "user_settings": {},
-                "auth": {},
-            },
-        )
+        guilds = [
+            g
+            for g in fake.guilds.values()
+            if fake.bot_user.id in g.members and fake.shard_of(g.id) == shard_id
+        ]
+        ready: dict[str, Any] = {
+            "v": 10,
+            "user": bot,
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": fake.resume_gateway_url,
+            "application": {"id": str(fake.application_id), "flags": fake.application_flags},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "user_settings": {},
+            "auth": {},
+        }
+        if shard is not None:
+            ready["shard"] = list(shard)
+        session.dispatch("READY", ready)
         for guild in guilds:
-            session.dispatch("GUILD_CREATE", fake.guild_payload(guild))
-        self._ready.set()
+            session.dispatch("GUILD_CREATE", fake.guild_payload(guild, session.intents))
         self._notify()
 
     def _resume(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
@@ -277,6 +417,8 @@ class GatewayHub:
             or seq + 1 < oldest
         ):
             self.stats.invalid_sessions += 1
+            if session is not None:
+                self._stats_for(session.shard_id).invalid_sessions += 1
             conn.send({"op": INVALID_SESSION, "d": False})
             self._notify()
             return
@@ -288,9 +430,12 @@ class GatewayHub:
             if event_seq > seq:
                 conn.send(payload)
         session.dispatch("RESUMED", {})
-        if self._barriers:
+        if any(s is session for s, _target, _future in self._barriers):
             conn.send({"op": HEARTBEAT, "d": None})
         self.stats.resumes += 1
+        stats = self._stats_for(session.shard_id)
+        stats.resumes += 1
+        stats.connections += 1
         self._notify()
 
     def _request_members(self, conn: GatewayConnection, data: dict[str, Any]) -> None:
@@ -328,23 +473,67 @@ class GatewayHub:
         conn.session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     # ----------------------------------------------------------- test controls
-    async def wait_for_ready(self, timeout: float) -> None:
-        try:
-            await asyncio.wait_for(self._ready.wait(), timeout)
-        except TimeoutError:
-            raise AssertionError(
-                f"the bot did not IDENTIFY within {timeout:g} s "
-                f"(connections={self.stats.connections}, identifies={self.stats.identifies})"
-            ) from None
-        await self.barrier(timeout)
+    def _shard_ids(self, shards: Iterable[int] | None) -> list[int]:
+        count = self.fake.shard_count
+        ids = list(range(count)) if shards is None else list(shards)
+        bad = [s for s in ids if not 0 <= s < count]
+        if bad:
+            raise ValueError(f"shard ids {bad} outside 0..{count - 1} (fake.shard_count={count})")
+        return ids
 
-    async def wait_for_identify(self, after: int, timeout: float = 10.0) -> None:
-        """Wait for an IDENTIFY beyond the first ``after`` (a restarted bot
-        process: ``wait_for_ready`` would still see the killed one's session),
-        then until that bot has processed READY and every GUILD_CREATE."""
+    def identifies_by_bucket(self) -> dict[int, list[IdentifyEntry]]:
+        """The IDENTIFY log grouped by ``shard_id % fake.max_concurrency``."""
+        out: dict[int, list[IdentifyEntry]] = {}
+        for entry in self.identify_log:
+            out.setdefault(entry.shard_id % max(1, self.fake.max_concurrency), []).append(entry)
+        return out
+
+    async def wait_for_shards(self, shards: Iterable[int] | None, timeout: float) -> None:
+        """Wait until each shard (all by default) has a session that identified,
+        then until its bot has processed READY and every GUILD_CREATE."""
+        ids = self._shard_ids(shards)
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
-        while self.stats.identifies <= after:
+        while True:
+            missing = [s for s in ids if (c := self.current(s)) is None or c.invalidated]
+            if not missing:
+                break
+            remaining = end - loop.time()
+            if remaining <= 0:
+                which = "" if self.fake.shard_count == 1 else f" for shard(s) {missing}"
+                raise AssertionError(
+                    f"the bot did not IDENTIFY{which} within {timeout:g} s "
+                    f"(connections={self.stats.connections}, identifies={self.stats.identifies})"
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        sessions = [self.current(s) for s in ids]
+        await self._barrier_all([s for s in sessions if s is not None], max(0.1, end - loop.time()))
+
+    async def wait_for_ready(self, timeout: float, shards: Iterable[int] | None = None) -> None:
+        await self.wait_for_shards(shards, timeout)
+
+    async def wait_for_identify(
+        self, after: int, timeout: float = 10.0, *, shards: Iterable[int] | None = None
+    ) -> None:
+        """Wait for an IDENTIFY beyond the first ``after`` (a restarted bot
+        process: ``wait_for_ready`` would still see the killed one's session),
+        then until that bot has processed READY and every GUILD_CREATE.
+
+        With ``shards``, wait until each of them has identified beyond the
+        first ``after`` IDENTIFYs of ``identify_log`` (a restarted process
+        running those shards), then for those shards only.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        wanted = None if shards is None else set(self._shard_ids(shards))
+
+        def done() -> bool:
+            if wanted is None:
+                return self.stats.identifies > after
+            return wanted <= {e.shard_id for e in self.identify_log[after:]}
+
+        while not done():
             remaining = end - loop.time()
             if remaining <= 0:
                 raise AssertionError(
@@ -352,19 +541,44 @@ class GatewayHub:
                 )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
-        await self.wait_for_ready(max(0.1, end - loop.time()))
+        await self.wait_for_shards(wanted, max(0.1, end - loop.time()))
 
-    async def barrier(self, timeout: float = 5.0) -> None:
+    async def barrier(self, timeout: float = 5.0, shards: Iterable[int] | None = None) -> None:
         """Return once the bot has processed every event dispatched so far.
 
         Sends a server-side HEARTBEAT request; discord.py answers it with its
         last processed sequence number, and it handles gateway messages in
         order, so a reply carrying ``seq >= target`` proves the earlier events
         (and their parsers) have run.
+
+        Covers each shard's current session (waiting for it to RESUME if it is
+        disconnected) and every other connected session of the shard; by
+        default every shard that has a session.
         """
-        session = self.session
-        if session is None:
+        ids = sorted(self._receivers) if shards is None else self._shard_ids(shards)
+        targets: list[GatewaySession] = []
+        for shard_id in ids:
+            current = self.current(shard_id)
+            if current is None:
+                if shards is not None:
+                    raise AssertionError(f"the bot has no gateway session for shard {shard_id}")
+                continue
+            targets += [
+                s
+                for s in self._receivers[shard_id]
+                if s is current or (s.conn is not None and not s.invalidated)
+            ]
+        if not targets:
             raise AssertionError("the bot has no gateway session")
+        await self._barrier_all(targets, timeout)
+
+    async def _barrier_all(self, sessions: Sequence[GatewaySession], timeout: float) -> None:
+        if len(sessions) == 1:
+            await self._barrier(sessions[0], timeout)
+        else:
+            await asyncio.gather(*(self._barrier(s, timeout) for s in sessions))
+
+    async def _barrier(self, session: GatewaySession, timeout: float) -> None:
         target = session.seq
         if session.acked_seq >= target:
             return
@@ -376,19 +590,25 @@ class GatewayHub:
         try:
             await asyncio.wait_for(future, timeout)
         except TimeoutError:
+            where = f" (shard {session.shard_id})" if session.shard else ""
             raise AssertionError(
-                f"the bot did not process gateway events up to seq {target} within "
+                f"the bot{where} did not process gateway events up to seq {target} within "
                 f"{timeout:g} s (last acknowledged seq {session.acked_seq})"
             ) from None
         finally:
             self._barriers.remove(entry)
 
-    async def disconnect(self, *, resume: bool, reconnect_op: bool, timeout: float) -> None:
-        session = self.session
+    async def disconnect(
+        self, *, resume: bool, reconnect_op: bool, timeout: float, shard: int = 0
+    ) -> None:
+        self._shard_ids([shard])
+        session = self.current(shard)
         if session is None or session.conn is None:
-            raise AssertionError("the bot is not connected to the gateway")
+            which = "" if self.fake.shard_count == 1 else f" on shard {shard}"
+            raise AssertionError(f"the bot is not connected to the gateway{which}")
         conn = session.conn
-        resumes, identifies = self.stats.resumes, self.stats.identifies
+        stats = self._stats_for(shard)
+        resumes, identifies = stats.resumes, stats.identifies
         session.conn = None
         if not resume:
             session.invalidated = True
@@ -399,9 +619,9 @@ class GatewayHub:
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while True:
-            if resume and self.stats.resumes > resumes:
+            if resume and stats.resumes > resumes:
                 break
-            if self.stats.identifies > identifies:
+            if stats.identifies > identifies:
                 if resume:
                     raise AssertionError("the bot re-IDENTIFIED instead of RESUMING the session")
                 break
@@ -413,7 +633,7 @@ class GatewayHub:
                 await asyncio.wait_for(self._changed.wait(), remaining)
             except TimeoutError:
                 continue
-        await self.barrier(max(0.1, end - loop.time()))
+        await self.barrier(max(0.1, end - loop.time()), [shard])
 
     async def close(self) -> None:
         for conn in list(self.connections):

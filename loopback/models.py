@@ -49,6 +49,16 @@ class SnowflakeGenerator:
         self._last = max(self._last + 1, stamp)
         return self._last
 
+    def next_on_shard(self, shard: int, shard_count: int) -> int:
+        """The next snowflake with ``(id >> 22) % shard_count == shard`` (its
+        timestamp moved up to ``shard_count - 1`` ms ahead)."""
+        candidate = self.next()
+        stamp = candidate >> 22
+        ahead = (shard - stamp) % shard_count
+        if ahead:
+            self._last = (stamp + ahead) << 22
+        return self._last
+
 
 def iso(moment: dt.datetime) -> str:
     return moment.isoformat()

@@ -689,15 +689,27 @@ class RestApi:
         return self.json(self.fake.dm_channel(user).payload())
 
     async def get_gateway(self, request: web.Request) -> web.Response:
+        """``GET /gateway`` (the URL) and ``GET /gateway/bot`` (plus the shard
+        count and session start limit, as Discord shapes them)."""
+        fake = self.fake
+        if not request.path.endswith("/bot"):
+            return self.json({"url": fake.gateway_url})
+        total = 1000
+        log = fake.gateway.identify_log
+        day_ms = 86_400_000
+        reset_after = 0
+        if log:
+            elapsed_ms = int((asyncio.get_running_loop().time() - log[0].at) * 1000)
+            reset_after = max(0, day_ms - elapsed_ms)
         return self.json(
             {
-                "url": self.fake.gateway_url,
-                "shards": 1,
+                "url": fake.gateway_url,
+                "shards": fake.shard_count,
                 "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 999,
-                    "reset_after": 0,
-                    "max_concurrency": 1,
+                    "total": total,
+                    "remaining": max(0, total - len(log)),
+                    "reset_after": reset_after,
+                    "max_concurrency": fake.max_concurrency,
                 },
             }
         )
@@ -1139,7 +1151,7 @@ class RestApi:
                 else INTENT_DIRECT_MESSAGE_REACTIONS
             )
             event = "MESSAGE_REACTION_ADD" if add else "MESSAGE_REACTION_REMOVE"
-            self.fake._dispatch(event, data, intent)
+            self.fake._dispatch(event, data, intent, guild_id=channel.guild_id)
         return web.Response(status=204)
 
     # ---------------------------------------------------------- interactions

@@ -83,6 +83,20 @@ class World:
         self.ack_deadline = 3.0
         #: Privileged intents enabled "in the developer portal"; others close with 4014.
         self.enabled_privileged_intents = PRIVILEGED_INTENTS
+        #: Shards the bot must run (``GET /gateway/bot``'s ``shards``).  Set it
+        #: before the bot connects; with more than 1 an unsharded IDENTIFY
+        #: closes with 4011 and one for another count with 4010.
+        self.shard_count = 1
+        #: ``session_start_limit.max_concurrency``: IDENTIFY buckets
+        #: (``shard_id % max_concurrency``), each allowed one IDENTIFY per
+        #: ``identify_interval`` seconds.
+        self.max_concurrency = 1
+        #: Discord's 5 s per bucket; a test may lower it along with its bot's pacing.
+        self.identify_interval = 5.0
+        #: Answer an IDENTIFY that comes too soon for its bucket with op 9
+        #: Invalid Session (and an ``identify_rate_limited`` violation), as
+        #: Discord does; off by default (``gateway.identify_log`` records them).
+        self.enforce_identify_concurrency = False
         self.application_id = self._ids.next()
         self.bot_user = User(self.application_id, bot_name, bot=True)
         self.users[self.bot_user.id] = self.bot_user
@@ -93,14 +107,32 @@ class World:
         self._command_waiters: list[tuple[int | None, asyncio.Future]] = []
 
     # ------------------------------------------------------------------ hooks
-    def _dispatch(self, event: str, data: dict[str, Any], intent: int | None = None) -> None:
-        """Push a gateway event to the bot (overridden by FakeDiscord)."""
+    def _dispatch(
+        self,
+        event: str,
+        data: dict[str, Any] | Callable[[int], dict[str, Any]],
+        intent: int | None = None,
+        *,
+        guild_id: int | None = None,
+    ) -> None:
+        """Push a gateway event to the sessions of ``guild_id``'s shard (shard 0
+        without a guild); ``data`` may be a function of the receiving session's
+        intents.  Overridden by FakeDiscord."""
 
-    def _gateway_intents(self) -> int:
+    def _gateway_intents(self, guild_id: int | None = None) -> int:
         return 0
 
     def _snowflake(self) -> int:
         return self._ids.next()
+
+    # ---------------------------------------------------------------- shards
+    def shard_of(self, guild: Guild | int | None) -> int:
+        """The shard whose session gets ``guild``'s events: ``(guild_id >> 22) %
+        shard_count``, as Discord routes them; 0 for no guild (DMs)."""
+        if guild is None:
+            return 0
+        gid = guild.id if isinstance(guild, Guild) else int(guild)
+        return (gid >> 22) % self.shard_count
 
     # ---------------------------------------------------------- world building
     def create_user(self, name: str, *, bot: bool = False, dms_open: bool = True) -> User:
@@ -118,14 +150,25 @@ class World:
         everyone_permissions: int = DEFAULT_EVERYONE,
         bot_permissions: int | None = None,
         locale: str = "en-US",
+        shard: int | None = None,
     ) -> Guild:
         """A guild with an @everyone role, an owner and the bot as a member.
 
         ``bot_permissions`` gives the bot a managed role with those permissions
         (what the invite link's permission integer does); by default the bot
-        only has @everyone's permissions.
+        only has @everyone's permissions.  ``shard`` picks an id whose
+        ``(id >> 22) % shard_count`` is that shard (default: the next id,
+        whichever shard it falls on).
         """
-        gid = self._snowflake()
+        if shard is None:
+            gid = self._snowflake()
+        else:
+            if not 0 <= shard < self.shard_count:
+                raise ValueError(
+                    f"shard {shard} outside 0..{self.shard_count - 1} "
+                    f"(fake.shard_count={self.shard_count})"
+                )
+            gid = self._ids.next_on_shard(shard, self.shard_count)
         owner = owner or self.create_user(f"{name} Owner")
         guild = Guild(gid, name, owner.id, locale=locale)
         guild.roles[gid] = Role(gid, gid, "@everyone", everyone_permissions, position=0)
@@ -144,7 +187,12 @@ class World:
             guild.roles[role.id] = role
             bot_member.roles.append(role.id)
         guild.members[self.bot_user.id] = bot_member
-        self._dispatch("GUILD_CREATE", self.guild_payload(guild), INTENT_GUILDS)
+        self._dispatch(
+            "GUILD_CREATE",
+            lambda intents: self.guild_payload(guild, intents),
+            INTENT_GUILDS,
+            guild_id=gid,
+        )
         return guild
 
     def create_channel(
@@ -174,7 +222,7 @@ class World:
             channel.overwrites[ow.id] = ow
         guild.channels.append(channel)
         self.channels[channel.id] = channel
-        self._dispatch("CHANNEL_CREATE", channel.payload(), INTENT_GUILDS)
+        self._dispatch("CHANNEL_CREATE", channel.payload(), INTENT_GUILDS, guild_id=guild.id)
         return channel
 
     def create_role(
@@ -199,7 +247,10 @@ class World:
         )
         guild.roles[role.id] = role
         self._dispatch(
-            "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()}, INTENT_GUILDS
+            "GUILD_ROLE_CREATE",
+            {"guild_id": str(guild.id), "role": role.payload()},
+            INTENT_GUILDS,
+            guild_id=guild.id,
         )
         return role
 
@@ -228,6 +279,7 @@ class World:
             "GUILD_MEMBER_ADD",
             {**member.payload(), "guild_id": str(guild.id)},
             INTENT_GUILD_MEMBERS,
+            guild_id=guild.id,
         )
         return member
 
@@ -240,6 +292,7 @@ class World:
             "GUILD_MEMBER_REMOVE",
             {"guild_id": str(guild.id), "user": member.user.payload()},
             INTENT_GUILD_MEMBERS,
+            guild_id=guild.id,
         )
 
     def allow_command_for_everyone(self, guild: Guild, command_name: str) -> None:
@@ -263,6 +316,7 @@ class World:
             "GUILD_MEMBER_UPDATE",
             {**member.payload(), "guild_id": str(member.guild_id)},
             INTENT_GUILD_MEMBERS,
+            guild_id=member.guild_id,
         )
 
     def set_overwrite(
@@ -274,7 +328,7 @@ class World:
         ow = self._overwrite_for(target, guild)
         ow.allow, ow.deny = allow, deny
         channel.overwrites[ow.id] = ow
-        self._dispatch("CHANNEL_UPDATE", channel.payload(), INTENT_GUILDS)
+        self._dispatch("CHANNEL_UPDATE", channel.payload(), INTENT_GUILDS, guild_id=guild.id)
 
     def _overwrite_for(self, target: Target, guild: Guild) -> Overwrite:
         if isinstance(target, Guild):
@@ -376,9 +430,11 @@ class World:
         perms = self.permissions_for(member, channel) if channel is not None else None
         return member.payload(with_user=with_user, permissions=perms)
 
-    def guild_payload(self, guild: Guild) -> dict[str, Any]:
-        """GUILD_CREATE payload as seen by the current gateway session's intents."""
-        intents = self._gateway_intents()
+    def guild_payload(self, guild: Guild, intents: int | None = None) -> dict[str, Any]:
+        """GUILD_CREATE payload as seen with ``intents`` (default: those of the
+        current gateway session of the guild's shard)."""
+        if intents is None:
+            intents = self._gateway_intents(guild.id)
         bot_member = guild.members[self.bot_user.id]
         members = list(guild.members.values()) if intents & INTENT_GUILD_MEMBERS else [bot_member]
         return {
@@ -503,12 +559,13 @@ class World:
             return None
         return self._interactions_by_id.get(msg.interaction_id)
 
-    def _gated_message_payload(self, msg: Message) -> dict[str, Any]:
+    def _gated_message_payload(self, msg: Message, intents: int | None = None) -> dict[str, Any]:
         """MESSAGE_CREATE/UPDATE payload; without the MESSAGE_CONTENT intent Discord
         blanks content, embeds, attachments and components except in DMs, when
         the bot is mentioned, or for the bot's own messages."""
         data = self.message_payload(msg, gateway=True)
-        intents = self._gateway_intents()
+        if intents is None:
+            intents = self._gateway_intents(msg.guild_id)
         exempt = (
             msg.guild_id is None
             or msg.author.id == self.bot_user.id
@@ -582,7 +639,12 @@ class World:
         if not msg.ephemeral:
             channel.last_message_id = msg.id
             intent = INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES
-            self._dispatch("MESSAGE_CREATE", self._gated_message_payload(msg), intent)
+            self._dispatch(
+                "MESSAGE_CREATE",
+                lambda intents: self._gated_message_payload(msg, intents),
+                intent,
+                guild_id=msg.guild_id,
+            )
         self.transcript.append(self.describe_message(msg))
         self._notify_message_waiters(msg)
         return msg
@@ -641,7 +703,12 @@ class World:
         msg.edit_count += 1
         if not msg.ephemeral:
             intent = INTENT_GUILD_MESSAGES if guild else INTENT_DIRECT_MESSAGES
-            self._dispatch("MESSAGE_UPDATE", self._gated_message_payload(msg), intent)
+            self._dispatch(
+                "MESSAGE_UPDATE",
+                lambda intents: self._gated_message_payload(msg, intents),
+                intent,
+                guild_id=msg.guild_id,
+            )
         self.transcript.append(self.describe_message(msg, edited=mark_edited))
         if was_loading:
             self._notify_message_waiters(msg)
@@ -653,7 +720,7 @@ class World:
             if msg.guild_id:
                 data["guild_id"] = str(msg.guild_id)
             intent = INTENT_GUILD_MESSAGES if msg.guild_id else INTENT_DIRECT_MESSAGES
-            self._dispatch("MESSAGE_DELETE", data, intent)
+            self._dispatch("MESSAGE_DELETE", data, intent, guild_id=msg.guild_id)
         self.transcript.append(f"{self._where(msg.channel_id)} {msg.author.name} deleted a message")
 
     # -------------------------------------------------------------- transcript

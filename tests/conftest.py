@@ -93,9 +93,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest_asyncio.fixture
-async def new_database(
-    backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Path | str:
+async def new_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
     """Where a fresh database of ``backend`` is: a path, or a postgresql:// URL."""
     if backend == "sqlite":
         return tmp_path / "trackside.db"

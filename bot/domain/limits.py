@@ -51,12 +51,15 @@ class TextLimit:
     plural: bool = False  # "the notes are", "the splits are"
 
     def check(self, value: str | None) -> str | None:
-        """``value`` unchanged if it fits (``None`` stays ``None``); raises
-        :class:`InputError` naming the field, its length and the limit."""
+        """``value`` as it is stored if it fits (``None`` stays ``None``): NUL
+        characters (U+0000) removed, since PostgreSQL's text cannot hold them
+        and they mean nothing in a note; raises :class:`InputError` naming the
+        field, its length and the limit."""
         if value is None:
             return None
         if not isinstance(value, str):
             raise InputError(f"{self.what.capitalize()} must be text.", self.example)
+        value = value.replace("\x00", "")
         if len(value) > self.max_length:
             verb = "are" if self.plural else "is"
             raise InputError(

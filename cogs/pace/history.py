@@ -37,7 +37,8 @@ async def answered(
         user_id=asker.user_id,
         guild_id=asker.guild_id,
         command=command,
-        inputs=inputs,
+        # PostgreSQL's text cannot hold NUL (U+0000); it means nothing here.
+        inputs=inputs.replace("\x00", ""),
         summary=answer.headline,
         created_at=epoch_ms(now),
     )

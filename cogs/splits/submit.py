@@ -77,9 +77,8 @@ async def submit_splits(
     splits do not read.
     """
     guild_id = athlete.server()
-    SPLITS_TEXT.check(text)
-    ATHLETE_NOTE.check(note)
-    note = (note or "").strip() or None
+    text = SPLITS_TEXT.check(text) or ""
+    note = (ATHLETE_NOTE.check(note) or "").strip() or None
 
     async def unit(tx: Executor) -> Outcome:
         _, today = await server_today(db, guild_id, now, tx=tx)
@@ -94,7 +93,7 @@ async def submit_splits(
             day=chosen,
             workout=workout,
             athlete_id=athlete.user_id,
-            athlete_name=athlete.name,
+            athlete_name=athlete.name.replace("\x00", ""),
             matched=matched,
             note=note,
             now=epoch_ms(now),

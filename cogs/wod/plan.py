@@ -55,24 +55,24 @@ async def prescribe(
     guild_id = coach.server()
     settings, today = await server_today(db, guild_id, now)
     coach.require_coach(settings, "post workouts")
-    limits.WORKOUT_TEXT.check(asked.workout)
-    limits.TITLE.check(asked.title)
-    limits.RECOVERY.check(asked.recovery)
-    limits.WORKOUT_NOTES.check(asked.notes)
+    text = limits.WORKOUT_TEXT.check(asked.workout) or ""
+    title = limits.TITLE.check(asked.title)
+    recovery = limits.RECOVERY.check(asked.recovery)
+    notes = limits.WORKOUT_NOTES.check(asked.notes)
     day = parse_date(asked.date_text or "today", today, direction="forward")
     limits.check_workout_date(day, today)
-    plan = parse_workout(asked.workout)
+    plan = parse_workout(text)
     await acknowledge()
 
     stored, replaced = await WorkoutQueries(db).save(
         NewWorkout(
             guild_id=guild_id,
             local_date=day,
-            title=asked.title,
-            text=asked.workout,
+            title=title,
+            text=text,
             plan=plan,
-            recovery=asked.recovery,
-            notes=asked.notes,
+            recovery=recovery,
+            notes=notes,
             author_id=coach.user_id,
             origin_channel_id=asked.origin_channel_id,
         ),

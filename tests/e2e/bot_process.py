@@ -1,5 +1,6 @@
 """``python -m bot`` as a child process on the loopback Discord, for the tests
-that kill it, restart it or start it where the database cannot be used.
+that kill it, restart it or start it where the database cannot be used. The
+database is a SQLite path or a ``postgresql://`` URL (``DATABASE_URL``).
 
 Its log (stdout and stderr together) is read line by line as it comes, so a
 test waits for a log line as an event (``wait_for_line``) instead of sleeping.
@@ -16,11 +17,14 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Awaitable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from db import is_postgresql, open_database
 from loopback import FakeDiscord
-from loopback.sandbox import subprocess_environment
+from loopback.sandbox import Database, subprocess_environment
+from tests.e2e.conftest import read_rows
 
 T = TypeVar("T")
 
@@ -53,7 +57,7 @@ class BotProcess:
     async def start(
         cls,
         fake: FakeDiscord,
-        database: Path,
+        database: Database,
         *,
         cwd: Path,
         prefix: Sequence[str] = (),
@@ -136,7 +140,26 @@ class BotProcess:
             raise
 
 
-def integrity(database: Path) -> list[str]:
+# Consistency a second connection can check on either back end (foreign keys
+# are always enforced by PostgreSQL; SQLite's ``foreign_key_check`` is below).
+_ORPHANS = {
+    "splits without their submission": (
+        "SELECT COUNT(*) AS n FROM splits p"
+        " LEFT JOIN submissions s ON s.id = p.submission_id WHERE s.id IS NULL"
+    ),
+    "splits whose copied key differs from their submission's": (
+        "SELECT COUNT(*) AS n FROM splits p JOIN submissions s ON s.id = p.submission_id"
+        " WHERE p.guild_id <> s.guild_id OR p.athlete_id <> s.athlete_id"
+        " OR p.local_date <> s.local_date"
+    ),
+    "submissions naming a missing workout": (
+        "SELECT COUNT(*) AS n FROM submissions s LEFT JOIN workouts w ON w.id = s.workout_id"
+        " WHERE s.workout_id IS NOT NULL AND w.id IS NULL"
+    ),
+}
+
+
+def _sqlite_integrity(database: Path) -> list[str]:
     """``PRAGMA integrity_check`` and ``foreign_key_check`` from a second
     connection, as an operator's sqlite3 shell would run them."""
     conn = sqlite3.connect(database)
@@ -146,3 +169,54 @@ def integrity(database: Path) -> list[str]:
         return problems
     finally:
         conn.close()
+
+
+async def integrity(database: Database) -> list[str]:
+    """``["ok"]``, or what is wrong with ``database`` as a second connection
+    sees it: SQLite's own checks of the file, then rows that point nowhere."""
+    problems: list[str] = []
+    if not is_postgresql(database):
+        checked = await asyncio.to_thread(_sqlite_integrity, Path(database))
+        problems = [problem for problem in checked if problem != "ok"]
+    for what, sql in _ORPHANS.items():
+        [row] = await read_rows(database, sql)
+        if int(row["n"]):
+            problems.append(f"{row['n']} {what}")
+    return problems or ["ok"]
+
+
+async def server_clock(database: Database) -> datetime | None:
+    """PostgreSQL's ``now()`` (``None`` on SQLite): take it before starting a
+    bot that :func:`settled` will wait for."""
+    if not is_postgresql(database):
+        return None
+    [row] = await read_rows(database, "SELECT now() AS now")
+    return row["now"]
+
+
+async def settled(database: Database, since: datetime | None, timeout: float = 10) -> None:  # noqa: ASYNC109
+    """After a SIGKILL: wait until the server has ended the sessions the dead
+    process opened (those begun after ``since``), so each of its transactions
+    is committed or rolled back for good before the test reads. (SQLite:
+    nothing to wait for, the file is consistent the moment the process is
+    gone.)"""
+    if since is None:
+        return
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    db = await open_database(database)
+    try:
+        while True:
+            row = await db.fetch_one(
+                "SELECT COUNT(*) AS n FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = 'trackside'"
+                " AND backend_start >= :since AND pid <> pg_backend_pid()",
+                {"since": since},
+            )
+            if row is not None and int(row["n"]) == 0:
+                return
+            if loop.time() > end:
+                raise AssertionError(f"{row} sessions of a killed bot still open")
+            await asyncio.sleep(0.02)
+    finally:
+        await db.close()

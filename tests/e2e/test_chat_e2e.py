@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
-from db import PaceHistory, open_database
+from db import PaceHistory
 from loopback import MANAGE_GUILD
 from tests.e2e.conftest import INVITE_PERMISSIONS, Club
 
@@ -57,11 +57,7 @@ async def test_the_seed_question_in_a_channel(club: Club, clean_fake) -> None:
     reply = await _ask(club, club.ben, "what's 37.47 for 300m per 400?", club.general)
     assert reply.content.startswith("37.47 for 300 m = 49.96 per 400 m")
     assert reply.allowed_mentions["parse"] == []
-    db = await open_database(club.database_path)
-    try:
-        [entry] = await PaceHistory(db).recent(club.ben.user.id, 1)
-    finally:
-        await db.close()
+    [entry] = await PaceHistory(club.bot.db).recent(club.ben.user.id, 1)
     assert entry.command == "chat" and "49.96" in entry.summary
 
 

@@ -4,18 +4,17 @@ class 1); the post's **Submit splits** button, by contrast, keeps working."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.clock import ManualClock
+from db.copy import digests
 from loopback import FakeDiscord
-from loopback.sandbox import LOOPBACK_TOKEN, running_bot
-from tests.e2e.conftest import CLUB_START, build_world, database_digest
+from loopback.sandbox import LOOPBACK_TOKEN, Database, running_bot
+from tests.e2e.conftest import CLUB_START, build_world
 
 
 async def test_a_confirm_from_before_a_restart_has_expired_and_changes_nothing(
-    tmp_path: Path,
+    new_database: Database,
 ) -> None:
-    database = tmp_path / "trackside.db"
+    database = new_database
     clock = ManualClock(CLUB_START)
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
@@ -35,14 +34,14 @@ async def test_a_confirm_from_before_a_restart_has_expired_and_changes_nothing(
 
         async with running_bot(fake, database, dev_guild_id=guild.id, clock=clock) as second:
             assert second.boot_id != old_boot
-            before = database_digest(database)
+            before = await digests(second.db)
             clicked = await fake.click(ana, prompt, prompt.buttons()[0]["custom_id"])
             reply = await clicked.wait_reply()
             assert reply.ephemeral
             assert reply.content.startswith("This confirmation has expired")
             assert "nothing changed. Run the command again." in reply.content
             assert reply.buttons() == []  # the stale buttons are gone
-            assert database_digest(database) == before
+            assert await digests(second.db) == before
 
             # The post's button is routed by its custom id: it still opens the form.
             opened = await fake.click(ana, post, post.buttons()[0]["custom_id"])

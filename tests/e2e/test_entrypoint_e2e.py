@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from loopback import FakeDiscord
-from loopback.sandbox import LOOPBACK_TOKEN, subprocess_environment
-from tests.e2e.conftest import build_world
+from loopback.sandbox import LOOPBACK_TOKEN, Database, subprocess_environment
+from tests.e2e.conftest import build_world, read_rows
 
 WRONG_BUT_WELL_FORMED = "MTAxMDAwMDAwMDAwMDAwMDAy.GWrong.this-token-is-not-the-one-discord-knows"
 
@@ -30,10 +30,14 @@ async def _start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def test_python_m_bot_starts_answers_and_stops_cleanly(tmp_path: Path) -> None:
+async def test_python_m_bot_starts_answers_and_stops_cleanly(
+    tmp_path: Path, backend: str, new_database: Database
+) -> None:
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         world = build_world(fake)
-        database = tmp_path / "fresh" / "folder" / "trackside.db"
+        # SQLite: a file in folders that do not exist yet; PostgreSQL: an empty database.
+        sqlite_file = tmp_path / "fresh" / "folder" / "trackside.db"
+        database = sqlite_file if backend == "sqlite" else new_database
         env = subprocess_environment(fake, database, DEV_GUILD_ID=str(world["guild"].id))
         process = await _start(env, tmp_path)
         try:
@@ -46,7 +50,8 @@ async def test_python_m_bot_starts_answers_and_stops_cleanly(tmp_path: Path) -> 
                 channel=world["general"],
             )
             assert "49.96 per 400 m" in (await itx.wait_reply(timeout=10)).content
-            assert database.exists()  # its folder was created at start-up
+            if backend == "sqlite":  # its folder was created at start-up
+                assert await asyncio.to_thread(sqlite_file.exists)
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGINT)
@@ -54,11 +59,16 @@ async def test_python_m_bot_starts_answers_and_stops_cleanly(tmp_path: Path) -> 
         assert process.returncode == 0, stderr.decode()
         assert LOOPBACK_TOKEN not in stderr.decode()
         fake.assert_clean()
+    # Migrated at start-up, and the answer kept in the asker's history.
+    [row] = await read_rows(database, "SELECT command FROM pace_answers")
+    assert row["command"] == "pace convert"
 
 
-async def test_a_token_discord_rejects_gives_one_line_and_a_failing_exit(tmp_path: Path) -> None:
+async def test_a_token_discord_rejects_gives_one_line_and_a_failing_exit(
+    tmp_path: Path, new_database: Database
+) -> None:
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
-        env = subprocess_environment(fake, tmp_path / "t.db", DISCORD_TOKEN=WRONG_BUT_WELL_FORMED)
+        env = subprocess_environment(fake, new_database, DISCORD_TOKEN=WRONG_BUT_WELL_FORMED)
         process = await _start(env, tmp_path)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
     lines = [line for line in stderr.decode().splitlines() if line.startswith("trackside:")]

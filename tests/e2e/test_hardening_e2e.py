@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from typing import Any
 
 import pytest
@@ -27,7 +26,7 @@ import pytest_asyncio
 
 from loopback import Member, Message
 from loopback.sandbox import INVITE_PERMISSIONS
-from tests.e2e.conftest import Club, database_digest
+from tests.e2e.conftest import Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -45,11 +44,11 @@ async def slash(club: Club, who: Member, command: str, options: dict[str, Any], 
 async def refused(club: Club, who: Member, command: str, options: dict[str, Any]) -> Message:
     """Sent by a modified client; the reply must be a private, named refusal
     and nothing may change."""
-    before = database_digest(club.database_path)
+    before = await club.digest()
     reply = await slash(club, who, command, options, unchecked=True)
     assert reply.ephemeral, reply.text()
     assert SOMETHING_WRONG not in reply.text()
-    assert database_digest(club.database_path) == before
+    assert await club.digest() == before
     return reply
 
 
@@ -92,14 +91,14 @@ async def test_a_coach_who_lost_the_role_cannot_click_a_delete_through(
 
     club.fake.remove_role(coach, role)  # Manage Server, or the coach role, taken away
     try:
-        before = database_digest(club.database_path)
+        before = await club.digest()
         clicked = await club.fake.click(coach, prompt, delete)
         reply = await clicked.wait_reply()
         assert reply.ephemeral
         assert reply.content == (
             "Only coaches can delete another athlete's splits, so nothing was deleted."
         )
-        assert database_digest(club.database_path) == before
+        assert await club.digest() == before
     finally:
         club.fake.add_role(coach, role)
     # Given back, the same button works: the check is made at the click.
@@ -111,14 +110,14 @@ async def test_a_coach_who_lost_the_role_cannot_click_a_delete_through(
 async def test_a_form_naming_an_eighty_digit_workout_id_is_refused_not_a_crash(
     club: Club, clean_fake
 ) -> None:
-    before = database_digest(club.database_path)
+    before = await club.digest()
     itx = await club.fake.forge_modal(
         club.ana, club.workouts, "trackside:splitsform:" + "9" * 80, {"splits": ANA_SPLITS}
     )
     reply = await itx.wait_reply()
     assert reply.ephemeral and SOMETHING_WRONG not in reply.content
     assert "nothing changed" in reply.content
-    assert database_digest(club.database_path) == before
+    assert await club.digest() == before
 
 
 async def test_a_form_naming_a_scheduled_workout_stores_nothing_and_reveals_nothing(
@@ -130,11 +129,8 @@ async def test_a_form_naming_a_scheduled_workout_stores_nothing_and_reveals_noth
         "wod post",
         {"workout": "12 x 400m @ 64", "date": "tomorrow", "title": "Secret plan"},
     )
-    row = sqlite3.connect(club.database_path).execute(
-        "SELECT id FROM workouts WHERE title = 'Secret plan'"
-    )
-    [(workout_id,)] = row.fetchall()
-    before = database_digest(club.database_path)
+    workout_id = await club.value("SELECT id FROM workouts WHERE title = 'Secret plan'")
+    before = await club.digest()
     itx = await club.fake.forge_modal(
         club.ana, club.workouts, f"trackside:splitsform:{workout_id}", {"splits": "64.1 " * 12}
     )
@@ -142,7 +138,7 @@ async def test_a_form_naming_a_scheduled_workout_stores_nothing_and_reveals_noth
     assert reply.ephemeral
     assert reply.content.startswith("That workout isn't posted yet")
     assert "Secret" not in reply.text() and "400" not in reply.text()
-    assert database_digest(club.database_path) == before
+    assert await club.digest() == before
 
 
 # ------------------------------------------------ 3. limits on the server side
@@ -156,7 +152,7 @@ async def test_a_4000_character_note_is_refused_by_command_and_by_form(
     assert reply.content.startswith("`note` is 4,000 characters long; the limit is 300.")
     post = the_post(club)
     workout_id = post.buttons()[0]["custom_id"].rsplit(":", 1)[1]
-    before = database_digest(club.database_path)
+    before = await club.digest()
     itx = await club.fake.forge_modal(
         club.ana,
         club.workouts,
@@ -168,7 +164,7 @@ async def test_a_4000_character_note_is_refused_by_command_and_by_form(
     # ...and the form, which has no registration to check, by the use case.
     assert reply.ephemeral
     assert reply.content.startswith("The note is 4,000 characters long; the limit is 300.")
-    assert database_digest(club.database_path) == before
+    assert await club.digest() == before
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """SIGKILL, the crash no shutdown code sees: ``python -m bot`` killed in the
 middle of a burst of submissions, and around a scheduled post, then started
-again on the same database.
+again on the same database; on SQLite and on PostgreSQL (where the server
+rolls back the dead process's open transactions).
 
 The kill point is chosen through the loopback Discord (``fake.rest.hold``):
 the process dies while Discord holds one of its requests, so the test knows
@@ -9,7 +10,6 @@ what the bot had done and what it had not, without any hook in the bot.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,9 +22,9 @@ from db import open_database
 from db.guild_settings import GuildSettingsQueries
 from db.workouts import NewWorkout, WorkoutQueries
 from loopback import FakeDiscord
-from loopback.sandbox import LOOPBACK_TOKEN
-from tests.e2e.bot_process import BotProcess, integrity
-from tests.e2e.conftest import build_world
+from loopback.sandbox import LOOPBACK_TOKEN, Database
+from tests.e2e.bot_process import BotProcess, integrity, server_clock, settled
+from tests.e2e.conftest import build_world, read_rows
 
 WORKOUT = "4 x 250m sprint + 1 x 300m"
 SPLITS = "29.78 29.98 31.31 31.20 37.47"
@@ -39,29 +39,32 @@ CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
 CHANNEL_POST = "POST /channels/{channel_id}/messages"
 
 
-def _stored(database: Path) -> dict[int, int]:
+async def _stored(database: Database) -> dict[int, int]:
     """athlete id → number of split rows of their submission."""
-    conn = sqlite3.connect(database)
-    try:
-        rows = conn.execute(
-            "SELECT s.athlete_id, COUNT(p.rep) FROM submissions s"
-            " LEFT JOIN splits p ON p.submission_id = s.id GROUP BY s.id"
-        ).fetchall()
-    finally:
-        conn.close()
-    return {int(athlete): int(count) for athlete, count in rows}
+    rows = await read_rows(
+        database,
+        "SELECT s.athlete_id, COUNT(p.rep) AS n FROM submissions s"
+        " LEFT JOIN splits p ON p.submission_id = s.id GROUP BY s.id, s.athlete_id",
+    )
+    stored: dict[int, int] = {}
+    for row in rows:
+        athlete = int(row["athlete_id"])
+        assert athlete not in stored, f"athlete {athlete} has two submissions"
+        stored[athlete] = int(row["n"])
+    return stored
 
 
 async def test_sigkill_mid_burst_keeps_every_acknowledged_submission_whole(
-    tmp_path: Path,
+    tmp_path: Path, new_database: Database
 ) -> None:
-    database = tmp_path / "trackside.db"
+    database = new_database
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
         guild, general = w["guild"], w["general"]
         athletes = [fake.create_member(guild, f"Athlete {n:02d}") for n in range(ATHLETES)]
         env = {"DEV_GUILD_ID": str(guild.id)}
 
+        since = await server_clock(database)
         bot = await BotProcess.start(fake, database, cwd=tmp_path, **env)
         try:
             await bot.alive_while(fake.wait_for_ready(timeout=30))
@@ -84,6 +87,7 @@ async def test_sigkill_mid_burst_keeps_every_acknowledged_submission_whole(
             await bot.kill()
             accepted.release()
             later.drop()
+        await settled(database, since)  # (PostgreSQL) the dead process's sessions are over
 
         # The user saw a reply for these (Discord accepted the callback,
         # including the held one whose answer the bot never received).
@@ -91,8 +95,8 @@ async def test_sigkill_mid_burst_keeps_every_acknowledged_submission_whole(
         unanswered = [itx for itx in burst if not itx.callbacks]
         assert len(answered) == KILL_AT_REPLY and len(unanswered) == ATHLETES - KILL_AT_REPLY
 
-        assert integrity(database) == ["ok"]
-        stored = _stored(database)
+        assert await integrity(database) == ["ok"]
+        stored = await _stored(database)
         assert {str(athlete) for athlete in stored} >= answered  # a reply means committed
         assert set(stored.values()) == {REPS}, f"half-stored submissions: {stored}"
 
@@ -115,10 +119,10 @@ async def test_sigkill_mid_burst_keeps_every_acknowledged_submission_whole(
         finally:
             assert await bot.stop() == 0, bot.log
 
-        after = _stored(database)
+        after = await _stored(database)
         assert late.id in after and set(after.values()) == {REPS}
         assert len(after) == len(stored) + 1 + (retry.id not in stored)
-        assert integrity(database) == ["ok"]
+        assert await integrity(database) == ["ok"]
         # The only rule broken is the one the kill broke: interactions left unanswered.
         assert {v.kind for v in fake.take_violations()} <= {"ack_deadline"}
         assert not fake.unknown_routes
@@ -134,7 +138,7 @@ def _noon_zone(now: datetime) -> str:
     return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
-async def _due_workout(fake: FakeDiscord, w: dict, database: Path) -> int:
+async def _due_workout(fake: FakeDiscord, w: dict, database: Database) -> int:
     """A workout for today whose post time has passed, as a coach leaves it
     scheduled the evening before; returns its id."""
     zone = _noon_zone(datetime.now(UTC))
@@ -168,29 +172,28 @@ async def _due_workout(fake: FakeDiscord, w: dict, database: Path) -> int:
         await db.close()
 
 
-def _post_state(database: Path, workout_id: int) -> tuple[int | None, int | None]:
-    conn = sqlite3.connect(database)
-    try:
-        row = conn.execute(
-            "SELECT post_claimed_at, message_id FROM workouts WHERE id = ?", (workout_id,)
-        ).fetchone()
-    finally:
-        conn.close()
-    return row[0], row[1]
+async def _post_state(database: Database, workout_id: int) -> tuple[int | None, int | None]:
+    [row] = await read_rows(
+        database,
+        "SELECT post_claimed_at, message_id FROM workouts WHERE id = :id",
+        {"id": workout_id},
+    )
+    return row["post_claimed_at"], row["message_id"]
 
 
-def _age_claim(database: Path, by: timedelta) -> None:
+async def _age_claim(database: Database, by: timedelta) -> None:
     """Restarting later than the claim timeout, without waiting for it: the
     claim the killed process wrote is made that much older."""
-    conn = sqlite3.connect(database)
+    db = await open_database(database)
     try:
-        with conn:
-            conn.execute(
-                "UPDATE workouts SET post_claimed_at = post_claimed_at - ?",
-                (int(by.total_seconds() * 1000),),
+        await db.run(
+            lambda tx: tx.execute(
+                "UPDATE workouts SET post_claimed_at = post_claimed_at - :by",
+                {"by": int(by.total_seconds() * 1000)},
             )
+        )
     finally:
-        conn.close()
+        await db.close()
 
 
 @pytest.mark.parametrize(
@@ -203,14 +206,15 @@ def _age_claim(database: Path, by: timedelta) -> None:
     ],
 )
 async def test_sigkill_around_the_scheduled_post_still_posts_exactly_once(
-    tmp_path: Path, stage: str
+    tmp_path: Path, new_database: Database, stage: str
 ) -> None:
-    database = tmp_path / "trackside.db"
+    database = new_database
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
         workout_id = await _due_workout(fake, w, database)
 
         held = fake.rest.hold(CHANNEL_POST, stage=stage)  # type: ignore[arg-type]
+        since = await server_clock(database)
         bot = await BotProcess.start(fake, database, cwd=tmp_path)
         try:
             await bot.alive_while(held.reached(timeout=30))  # the start-up tick posts it
@@ -221,11 +225,12 @@ async def test_sigkill_around_the_scheduled_post_still_posts_exactly_once(
                 held.drop()
             else:
                 held.release()
-        claimed_at, message_id = _post_state(database, workout_id)
+        await settled(database, since)
+        claimed_at, message_id = await _post_state(database, workout_id)
         assert claimed_at is not None and message_id is None  # the crash window
         assert len(fake.messages(w["workouts"])) == (1 if stage == "after" else 0)
 
-        _age_claim(database, CLAIM_TIMEOUT + timedelta(minutes=1))
+        await _age_claim(database, CLAIM_TIMEOUT + timedelta(minutes=1))
         bot = await BotProcess.start(fake, database, cwd=tmp_path)
         try:
             await bot.alive_while(bot.wait_for_line(f"posted workout {workout_id} ", timeout=15))
@@ -234,6 +239,6 @@ async def test_sigkill_around_the_scheduled_post_still_posts_exactly_once(
 
         [post] = fake.messages(w["workouts"])
         assert post.author_id == fake.bot_user.id and post.buttons()
-        assert _post_state(database, workout_id) == (None, post.id)
-        assert integrity(database) == ["ok"]
+        assert await _post_state(database, workout_id) == (None, post.id)
+        assert await integrity(database) == ["ok"]
         fake.assert_clean()

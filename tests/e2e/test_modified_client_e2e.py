@@ -46,7 +46,7 @@ button still opens the form and a real submission is stored.
 
 For every hostile case: answered in time (no ``ack_deadline``), a private
 reply with text only and without the command's answer (a refusal, not an
-answer), no "Something went wrong" or error id, the database byte-for-byte
+answer), no "Something went wrong" or error id, every table's rows
 unchanged, and no bot message in any channel created or edited. Forged ids
 must also not leak tomorrow's workout, nor touch the public post.
 
@@ -55,7 +55,6 @@ Product bugs found are listed in ``KNOWN_BUGS`` (strict xfail, with the cause).
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -65,6 +64,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from db.copy import TableCopy
 from loopback import (
     GUILD_VOICE,
     Channel,
@@ -76,7 +76,7 @@ from loopback import (
     User,
 )
 from loopback.sandbox import INVITE_PERMISSIONS
-from tests.e2e.conftest import CLUB_START, Club, database_digest
+from tests.e2e.conftest import CLUB_START, Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -135,19 +135,8 @@ class World:
     cleo: Member  # the positive control's athlete
 
 
-def db_rows(club: Club, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-    connection = sqlite3.connect(club.database_path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return list(connection.execute(sql, params))
-    finally:
-        connection.close()
-
-
-def one_id(club: Club, sql: str, params: tuple[Any, ...]) -> int:
-    rows = db_rows(club, sql, params)
-    assert len(rows) == 1, (sql, params, [tuple(r) for r in rows])
-    return int(rows[0][0])
+async def one_id(club: Club, sql: str, params: dict[str, Any]) -> int:
+    return int(await club.value(sql, params))
 
 
 async def answered(
@@ -196,34 +185,38 @@ async def world(club: Club) -> World:
     await answered(club, rival, "splits submit", {"splits": OTHER_SPLITS}, other_channel)
 
     guild_id = club.guild.id
-    posted_id = one_id(
+    posted_id = await one_id(
         club,
-        "SELECT id FROM workouts WHERE guild_id = ? AND message_id IS NOT NULL",
-        (guild_id,),
+        "SELECT id FROM workouts WHERE guild_id = :guild AND message_id IS NOT NULL",
+        {"guild": guild_id},
     )
-    message_id = one_id(club, "SELECT message_id FROM workouts WHERE id = ?", (posted_id,))
+    message_id = await one_id(
+        club, "SELECT message_id FROM workouts WHERE id = :id", {"id": posted_id}
+    )
     post = fake.get_message(message_id)
     assert post is not None and post.find_component(f"trackside:splits:{posted_id}") is not None
     return World(
         club=club,
         post=post,
         posted_id=posted_id,
-        scheduled_id=one_id(
+        scheduled_id=await one_id(
             club,
-            "SELECT id FROM workouts WHERE guild_id = ? AND local_date = ?",
-            (guild_id, TOMORROW),
+            "SELECT id FROM workouts WHERE guild_id = :guild AND local_date = :day",
+            {"guild": guild_id, "day": TOMORROW},
         ),
-        ana_submission_id=one_id(
+        ana_submission_id=await one_id(
             club,
-            "SELECT id FROM submissions WHERE guild_id = ? AND athlete_id = ?",
-            (guild_id, club.ana.user.id),
+            "SELECT id FROM submissions WHERE guild_id = :guild AND athlete_id = :athlete",
+            {"guild": guild_id, "athlete": club.ana.user.id},
         ),
         other_guild=other,
         other_channel=other_channel,
         other_role=other_role,
-        other_workout_id=one_id(club, "SELECT id FROM workouts WHERE guild_id = ?", (other.id,)),
-        other_submission_id=one_id(
-            club, "SELECT id FROM submissions WHERE guild_id = ?", (other.id,)
+        other_workout_id=await one_id(
+            club, "SELECT id FROM workouts WHERE guild_id = :guild", {"guild": other.id}
+        ),
+        other_submission_id=await one_id(
+            club, "SELECT id FROM submissions WHERE guild_id = :guild", {"guild": other.id}
         ),
         stranger=stranger,
         voice=voice,
@@ -239,14 +232,14 @@ async def world(club: Club) -> World:
 class Snapshot:
     """The database and every bot message in every channel, before an action."""
 
-    digest: str
+    digest: list[TableCopy]
     messages: dict[int, tuple[int, str, str, str]] = field(default_factory=dict)
 
     @classmethod
-    def take(cls, club: Club) -> Snapshot:
+    async def take(cls, club: Club) -> Snapshot:
         fake = club.fake
         return cls(
-            digest=database_digest(club.database_path),
+            digest=await club.digest(),
             messages={
                 m.id: (m.edit_count, m.content, repr(m.embeds), repr(m.components))
                 for channel in list(fake.channels.values())
@@ -264,7 +257,7 @@ async def expect_refusal(
     answer: str | None = None,
 ) -> Message:
     """Send one hostile interaction and check it was refused cleanly."""
-    before = Snapshot.take(club)
+    before = await Snapshot.take(club)
     itx = await send()
     reply = await itx.wait_reply(timeout=REPLY_TIMEOUT)
     text = reply.text()
@@ -281,7 +274,7 @@ async def expect_refusal(
         assert answer not in text, f"answered instead of refused: {text[:300]!r}"
     for secret in secrets:
         assert secret not in text, f"the refusal leaks {secret!r}: {text!r}"
-    after = Snapshot.take(club)
+    after = await Snapshot.take(club)
     assert after.digest == before.digest, f"refused ({text[:200]!r}) but the database changed"
     assert after.messages == before.messages, (
         f"refused ({text[:200]!r}) but a bot message was posted or edited"
@@ -905,9 +898,8 @@ async def test_the_real_button_still_works(world: World, clean_fake) -> None:
     )
     reply = await submitted.wait_reply(timeout=REPLY_TIMEOUT)
     assert not reply.ephemeral and "Cleo" in reply.text(), reply.text()
-    rows = db_rows(
-        club,
-        "SELECT workout_id, note FROM submissions WHERE athlete_id = ?",
-        (world.cleo.user.id,),
+    rows = await club.rows(
+        "SELECT workout_id, note FROM submissions WHERE athlete_id = :athlete",
+        {"athlete": world.cleo.user.id},
     )
-    assert [tuple(r) for r in rows] == [(world.posted_id, "control")]
+    assert [(r["workout_id"], r["note"]) for r in rows] == [(world.posted_id, "control")]

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from db import PaceHistory, open_database
+from db import PaceHistory
 from tests.e2e.conftest import Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -21,12 +21,7 @@ def _description(message) -> str:
 
 
 async def _history_count(club: Club) -> int:
-    # A second connection, as an operator's sqlite3 shell would see the data.
-    database = await open_database(club.database_path)
-    try:
-        return await PaceHistory(database).count()
-    finally:
-        await database.close()
+    return await PaceHistory(club.bot.db).count()
 
 
 async def test_startup_syncs_every_pace_command_with_typed_options(club: Club) -> None:

@@ -2,8 +2,8 @@
 
 Every coach-only action tried by an athlete, every /config change tried by the
 assistant (coach role, no Manage Server), every own-data action aimed at a
-teammate: each is refused with an explicit, private message and leaves the
-database byte-for-byte unchanged. Positive controls show the same actions work
+teammate: each is refused with an explicit, private message and leaves every
+table's rows unchanged. Positive controls show the same actions work
 for whoever may do them, so a refusal is the rule and not a broken command.
 
 The rules asserted (README "Commands" table; the product contract's "People"):
@@ -32,9 +32,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from db.copy import TableCopy
 from loopback import DriverError, Member, Message
 from loopback.limits import EPHEMERAL
-from tests.e2e.conftest import Club, database_digest
+from tests.e2e.conftest import Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -45,8 +46,8 @@ BEN_YESTERDAY = "250m 32.01, 300m 40.02"
 SCHEDULED = "10 x 400m @ 68"  # tomorrow's workout: coaches see it, athletes don't
 
 
-def db_digest(club: Club) -> str:
-    return database_digest(club.database_path)
+async def db_digest(club: Club) -> list[TableCopy]:
+    return await club.digest()
 
 
 def bot_messages(club: Club) -> list[tuple[int, int]]:
@@ -155,13 +156,13 @@ REFUSALS: list[Refusal] = [
 
 @pytest.mark.parametrize("case", REFUSALS, ids=lambda case: case.id)
 async def test_refused_privately_and_nothing_changes(club: Club, clean_fake, case: Refusal) -> None:
-    before, posts = db_digest(club), bot_messages(club)
+    before, posts = await db_digest(club), bot_messages(club)
     reply = await slash(club, getattr(club, case.actor), case.command, case.options(club))
     assert reply.ephemeral, reply.content
     assert reply.content == case.expected(club)
     # The refusal may name the coach role; it must not ping it.
     assert reply.allowed_mentions == {"parse": []} and reply.mention_roles == []
-    assert db_digest(club) == before, f"/{case.command} refused but changed the database"
+    assert await db_digest(club) == before, f"/{case.command} refused but changed the database"
     assert bot_messages(club) == posts, f"/{case.command} refused but posted or edited"
 
 
@@ -231,7 +232,7 @@ async def test_only_the_asker_can_confirm_a_delete(club: Club, clean_fake) -> No
     itx = await fake.slash(club.ana, "splits delete", {}, channel=club.workouts)
     prompt = await itx.wait_reply()
     [delete, _cancel] = prompt.buttons()
-    before = db_digest(club)
+    before = await db_digest(club)
     # Discord shows an ephemeral prompt to its owner only: nobody else can click.
     with pytest.raises(DriverError, match="cannot see ephemeral message"):
         await fake.click(club.ben, prompt, delete["custom_id"])
@@ -245,7 +246,7 @@ async def test_only_the_asker_can_confirm_a_delete(club: Club, clean_fake) -> No
         prompt.flags |= EPHEMERAL
     assert refusal.ephemeral
     assert refusal.content == "Only the person who asked can confirm this."
-    assert db_digest(club) == before
+    assert await db_digest(club) == before
     # The owner's click still works afterwards: the refusal did not consume the view.
     clicked = await fake.click(club.ana, prompt, delete["custom_id"])
     done = await clicked.wait_reply()

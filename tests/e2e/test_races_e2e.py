@@ -7,7 +7,6 @@ wrote."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -41,13 +40,12 @@ def posts_for(club: Club, day: date) -> list[Message]:
     ]
 
 
-def stored_text(club: Club, day: date) -> str | None:
-    with sqlite3.connect(club.database_path) as connection:
-        row = connection.execute(
-            "SELECT text FROM workouts WHERE guild_id = ? AND local_date = ?",
-            (club.guild.id, day.isoformat()),
-        ).fetchone()
-    return None if row is None else row[0]
+async def stored_text(club: Club, day: date) -> str | None:
+    rows = await club.rows(
+        "SELECT text FROM workouts WHERE guild_id = :guild AND local_date = :day",
+        {"guild": club.guild.id, "day": day.isoformat()},
+    )
+    return rows[0]["text"] if rows else None
 
 
 def shown_text(message: Message) -> str:
@@ -74,7 +72,7 @@ async def test_two_coaches_posting_at_the_same_moment_leave_one_post_showing_the
         )
     assert {r.ephemeral for r in replies} == {True}
     [message] = posts_for(club, today)
-    stored = stored_text(club, today)
+    stored = await stored_text(club, today)
     assert stored in {"4 x 250m sprint + 1 x 300m", "6 x 1 mile"}
     assert shown_text(message) == stored  # the last write wins, and its message shows it
     # Whoever found the post on its way was told it will show their version.
@@ -97,7 +95,7 @@ async def test_edits_racing_each_other_settle_on_the_stored_workout(club: Club, 
             )
         assert all(r.content.startswith("Replaced and edited the post") for r in replies)
         assert posts_for(club, day) == [message]
-        assert shown_text(message) == stored_text(club, day)
+        assert shown_text(message) == await stored_text(club, day)
     finally:
         club.clock.set(CLUB_START)
 
@@ -117,7 +115,7 @@ async def test_a_workout_deleted_while_its_post_is_on_the_way_leaves_no_post(
             assert (await deleted.wait_reply()).content.startswith("Deleted the workout")
             reply = await posting
         assert "deleted meanwhile" in reply.content
-        assert stored_text(club, day) is None
+        assert await stored_text(club, day) is None
         assert posts_for(club, day) == []  # the message that went out was taken down
     finally:
         club.clock.set(CLUB_START)
@@ -139,7 +137,7 @@ async def test_a_repost_while_the_scheduler_posts_goes_out_once_showing_the_repo
         assert "going out right now and will show this version" in reply.content
         assert len(posted) == 1
         [message] = posts_for(club, day)
-        assert shown_text(message) == stored_text(club, day) == "4 x 2k"
+        assert shown_text(message) == await stored_text(club, day) == "4 x 2k"
         assert await wod.tick() == []  # and never again
         assert len(posts_for(club, day)) == 1
     finally:

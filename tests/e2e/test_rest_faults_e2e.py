@@ -10,8 +10,6 @@ stored or posted twice: retries repeat the HTTP request, never the command.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 import pytest_asyncio
 
@@ -27,18 +25,9 @@ FOLLOWUP = "POST /webhooks/{app_id}/{token}"
 CHANNEL_POST = "POST /channels/{channel_id}/messages"
 
 
-def _submissions(club: Club, athlete: Member) -> list[int]:
+async def _submissions(club: Club, athlete: Member) -> list[int]:
     """Split rows of each stored submission of ``athlete``."""
-    conn = sqlite3.connect(club.database_path)
-    try:
-        rows = conn.execute(
-            "SELECT COUNT(p.rep) FROM submissions s LEFT JOIN splits p ON p.submission_id = s.id"
-            " WHERE s.athlete_id = ? GROUP BY s.id",
-            (athlete.id,),
-        ).fetchall()
-    finally:
-        conn.close()
-    return [count for (count,) in rows]
+    return await club.split_counts(athlete.id)
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -67,7 +56,7 @@ async def test_a_reply_that_meets_a_fault_still_arrives_and_is_stored_once(
     assert plan.used
     assert reply.content.startswith(f"{athlete.name} logged splits") and not reply.ephemeral
     assert len(itx.callbacks) == 1  # one accepted answer, no double acknowledgement
-    assert _submissions(club, athlete) == [5]
+    assert await _submissions(club, athlete) == [5]
 
 
 async def test_a_reply_lost_to_a_server_error_leaves_one_submission_and_a_retry_replaces_it(
@@ -87,12 +76,12 @@ async def test_a_reply_lost_to_a_server_error_leaves_one_submission_and_a_retry_
     with pytest.raises(AssertionError, match="did not respond"):
         await lost.wait_response(timeout=5)
     await plan.wait_used()
-    assert _submissions(club, athlete) == [5]  # committed before the reply was attempted
+    assert await _submissions(club, athlete) == [5]  # committed before the reply was attempted
 
     again = await fake.slash(athlete, "splits submit", {"splits": SPLITS}, channel=club.general)
     reply = await again.wait_reply(timeout=5)
     assert "updated" in reply.content.lower()
-    assert _submissions(club, athlete) == [5]  # replaced, not a second submission
+    assert await _submissions(club, athlete) == [5]  # replaced, not a second submission
     assert {v.kind for v in fake.take_violations()} == {"ack_deadline"}
 
 
@@ -140,12 +129,11 @@ async def test_a_workout_post_hit_by_a_503_is_retried_once_not_failed(
     assert "not posted" in told.content and "temporary error (503)" in told.content
     assert "post it again within a minute" in told.content
     assert _posts_in(club, channel) == []
-    with sqlite3.connect(club.database_path) as db:
-        [(error, claimed)] = db.execute(
-            "SELECT post_error, post_claimed_at FROM workouts WHERE guild_id = ?",
-            (channel.guild_id,),
-        ).fetchall()
-    assert (error, claimed) == (None, 0)  # not failed; claim expired for a retry
+    [row] = await club.rows(
+        "SELECT post_error, post_claimed_at FROM workouts WHERE guild_id = :guild",
+        {"guild": channel.guild_id},
+    )
+    assert (row["post_error"], row["post_claimed_at"]) == (None, 0)  # not failed; claim expired
 
     await club.bot.get_cog("Wod").tick()  # (or the loop's own tick, whichever is first)
     assert len(_posts_in(club, channel)) == 1

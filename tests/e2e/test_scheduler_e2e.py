@@ -1,16 +1,15 @@
 """Exactly-once posting across restarts, downtime and a crash mid-post, with
-a clock the test controls (no sleeping)."""
+a clock the test controls (no sleeping); on both back ends (``new_database``)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bot.clock import ManualClock
 from db import open_database
 from loopback import FakeDiscord
-from loopback.sandbox import LOOPBACK_TOKEN, running_bot
+from loopback.sandbox import LOOPBACK_TOKEN, Database, running_bot
 from tests.e2e.conftest import build_world
 
 
@@ -22,8 +21,10 @@ def _posts(fake: FakeDiscord, channel, bot_id: int) -> list:
     return [m for m in fake.messages(channel) if m.author_id == bot_id and m.embeds]
 
 
-async def test_posted_once_at_six_local_and_never_again_after_restarts(tmp_path: Path) -> None:
-    database = tmp_path / "trackside.db"
+async def test_posted_once_at_six_local_and_never_again_after_restarts(
+    new_database: Database,
+) -> None:
+    database = new_database
     clock = ManualClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
@@ -58,8 +59,8 @@ async def test_posted_once_at_six_local_and_never_again_after_restarts(tmp_path:
         fake.assert_clean()
 
 
-async def test_downtime_posts_on_start_up_but_never_after_the_day(tmp_path: Path) -> None:
-    database = tmp_path / "trackside.db"
+async def test_downtime_posts_on_start_up_but_never_after_the_day(new_database: Database) -> None:
+    database = new_database
     clock = ManualClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
@@ -86,8 +87,8 @@ async def test_downtime_posts_on_start_up_but_never_after_the_day(tmp_path: Path
         fake.assert_clean()
 
 
-async def test_a_crash_between_send_and_store_does_not_double_post(tmp_path: Path) -> None:
-    database = tmp_path / "trackside.db"
+async def test_a_crash_between_send_and_store_does_not_double_post(new_database: Database) -> None:
+    database = new_database
     clock = ManualClock(datetime(2026, 11, 28, 5, 0, tzinfo=UTC))
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
@@ -121,7 +122,7 @@ async def test_a_crash_between_send_and_store_does_not_double_post(tmp_path: Pat
         fake.assert_clean()
 
 
-async def test_a_timezone_change_neither_skips_nor_repeats_the_day(tmp_path: Path) -> None:
+async def test_a_timezone_change_neither_skips_nor_repeats_the_day(new_database: Database) -> None:
     clock = ManualClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)
@@ -131,7 +132,7 @@ async def test_a_timezone_change_neither_skips_nor_repeats_the_day(tmp_path: Pat
             itx = await fake.slash(coach, name, options, channel=w["general"])
             return (await itx.wait_reply()).content
 
-        async with running_bot(fake, tmp_path / "t.db", dev_guild_id=guild.id, clock=clock) as bot:
+        async with running_bot(fake, new_database, dev_guild_id=guild.id, clock=clock) as bot:
             wod = bot.get_cog("Wod")
             await slash("wod post", {"workout": "10 x 400m @ 68", "date": "tomorrow"})
             # 05:00 UTC on the 29th: before 06:00 in UTC, but 14:00 in Tokyo.
@@ -147,8 +148,8 @@ async def test_a_timezone_change_neither_skips_nor_repeats_the_day(tmp_path: Pat
         fake.assert_clean()
 
 
-async def test_button_and_an_open_form_survive_a_restart(tmp_path: Path) -> None:
-    database = tmp_path / "trackside.db"
+async def test_button_and_an_open_form_survive_a_restart(new_database: Database) -> None:
+    database = new_database
     clock = ManualClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         w = build_world(fake)

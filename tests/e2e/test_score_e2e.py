@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from db import PaceHistory, open_database
+from db import PaceHistory
 from tests.e2e.conftest import Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -23,11 +23,7 @@ def _footer(message) -> str:
 
 
 async def _history(club: Club, user_id: int) -> list[str]:
-    database = await open_database(club.database_path)
-    try:
-        return [entry.summary for entry in await PaceHistory(database).recent(user_id, limit=50)]
-    finally:
-        await database.close()
+    return [entry.summary for entry in await PaceHistory(club.bot.db).recent(user_id, limit=50)]
 
 
 async def test_both_commands_are_synced_with_typed_options(club: Club) -> None:

@@ -15,7 +15,6 @@ import io
 import pytest
 import pytest_asyncio
 
-from db import open_database
 from db.submissions import SubmissionQueries
 from loopback import Member
 from tests.e2e.conftest import CLUB_START, Club
@@ -45,11 +44,7 @@ async def _reply(club: Club, who, name: str, options: dict, channel=None):
 
 
 async def _stored(club: Club, athlete_id: int):
-    db = await open_database(club.database_path)
-    try:
-        return await SubmissionQueries(db).get(club.guild.id, CLUB_START.date(), athlete_id)
-    finally:
-        await db.close()
+    return await SubmissionQueries(club.bot.db).get(club.guild.id, CLUB_START.date(), athlete_id)
 
 
 async def athletes(club: Club, *names: str) -> list[Member]:
@@ -75,11 +70,7 @@ async def seed_workout_on(club: Club, date: str) -> None:
 
 
 async def _count(club: Club) -> int:
-    db = await open_database(club.database_path)
-    try:
-        return await SubmissionQueries(db).count(club.guild.id)
-    finally:
-        await db.close()
+    return await SubmissionQueries(club.bot.db).count(club.guild.id)
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module", autouse=True)
@@ -89,13 +80,9 @@ async def seed_workout(club: Club):
 
 
 async def db_count_for(club: Club, athlete_ids: list[int]) -> int:
-    db = await open_database(club.database_path)
-    try:
-        rows = await db.fetch_all(
-            "SELECT DISTINCT athlete_id FROM submissions WHERE guild_id = :g", {"g": club.guild.id}
-        )
-    finally:
-        await db.close()
+    rows = await club.rows(
+        "SELECT DISTINCT athlete_id FROM submissions WHERE guild_id = :g", {"g": club.guild.id}
+    )
     return len({int(r["athlete_id"]) for r in rows} & set(athlete_ids))
 
 
@@ -302,21 +289,30 @@ async def test_200_athletes_submitting_at_once_are_all_stored_once(club: Club, c
         replies = await asyncio.gather(*(itx.wait_reply(timeout=60) for itx in interactions))
     finally:
         club.fake.ack_deadline = 3.0
-    assert all(not reply.ephemeral for reply in replies)
+    assert all(not reply.ephemeral for reply in replies), [
+        reply.content for reply in replies if reply.ephemeral
+    ]
+    assert all(reply.content.startswith("Runner ") for reply in replies)
     assert await _count(club) == before + 200
-    db = await open_database(club.database_path)
-    try:
-        rows = await db.fetch_all(
-            "SELECT athlete_id, local_date, COUNT(*) AS n FROM submissions WHERE guild_id = :g"
-            " GROUP BY athlete_id, local_date HAVING COUNT(*) > 1",
-            {"g": club.guild.id},
-        )
-        splits = await db.fetch_one("SELECT COUNT(*) AS n FROM splits")
-    finally:
-        await db.close()
-    assert rows == []
-    stored = await _stored(club, athletes[7].user.id)
-    assert [s.time_ms for s in stored.splits] == [30070, 30000, 31000, 32000, 38000]
-    assert splits["n"] >= 5 * 200
-    runners = await db_count_for(club, [a.user.id for a in athletes])
-    assert runners == 200
+    twice = await club.rows(
+        "SELECT athlete_id, local_date, COUNT(*) AS n FROM submissions WHERE guild_id = :g"
+        " GROUP BY athlete_id, local_date HAVING COUNT(*) > 1",
+        {"g": club.guild.id},
+    )
+    assert twice == []
+    # Each runner's submission once, with all five of its splits, as sent.
+    rows = await club.rows(
+        "SELECT s.athlete_id, p.rep, p.time_ms FROM submissions s"
+        " JOIN splits p ON p.submission_id = s.id"
+        " WHERE s.guild_id = :g AND s.local_date = :day AND s.athlete_name LIKE 'Runner %'"
+        " ORDER BY s.athlete_id, p.rep",
+        {"g": club.guild.id, "day": CLUB_START.date().isoformat()},
+    )
+    stored: dict[int, list[int]] = {}
+    for row in rows:
+        stored.setdefault(int(row["athlete_id"]), []).append(int(row["time_ms"]))
+    assert stored == {
+        runner.user.id: [(30 + i % 7) * 1000 + (i % 100) * 10, 30000, 31000, 32000, 38000]
+        for i, runner in enumerate(athletes)
+    }
+    assert await db_count_for(club, [a.user.id for a in athletes]) == 200

@@ -3,10 +3,8 @@ only when the command tree changed, and an owner-only way to force it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from loopback import FakeDiscord
-from loopback.sandbox import LOOPBACK_TOKEN, running_bot
+from loopback.sandbox import LOOPBACK_TOKEN, Database, running_bot
 from tests.e2e.conftest import build_world
 
 
@@ -15,9 +13,9 @@ def _syncs(fake: FakeDiscord, label: str) -> int:
 
 
 async def test_global_sync_only_when_the_tree_changed_and_owner_can_force_it(
-    tmp_path: Path,
+    new_database: Database,
 ) -> None:
-    database = tmp_path / "trackside.db"
+    database = new_database
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         world = build_world(fake)
         guild = world["guild"]
@@ -47,10 +45,10 @@ async def test_global_sync_only_when_the_tree_changed_and_owner_can_force_it(
         fake.assert_clean()
 
 
-async def test_without_a_dev_guild_only_global_commands_exist(tmp_path: Path) -> None:
+async def test_without_a_dev_guild_only_global_commands_exist(new_database: Database) -> None:
     async with FakeDiscord(token=LOOPBACK_TOKEN) as fake:
         world = build_world(fake)
-        async with running_bot(fake, tmp_path / "t.db"):
+        async with running_bot(fake, new_database):
             commands = await fake.wait_for_commands(None)
             assert {"pace", "help"} <= {c["name"] for c in commands}
             assert fake.commands(world["guild"]) == []
