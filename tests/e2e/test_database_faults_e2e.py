@@ -315,13 +315,10 @@ BURST = 40
 KILL_AFTER = (4, 10, 16, 22, 28)
 REFUSED = ("The database is busy right now", "I can't save anything right now")
 STORED = ("logged splits", "updated their splits")
-# Product bug (db/postgresql.py, reported): a pooled connection whose session
-# the server ended while it sat idle (a restart, a failover,
-# pg_terminate_backend) has read the server's "terminating connection" error
-# but not yet the end of the stream, so the pool hands it out as open; the
-# next statement on it raises asyncpg's InternalClientError, which run()
-# neither runs again on a new connection nor translates: "Something went
-# wrong" (or, raised inside the transaction, "I can't save anything").
+# A pooled connection whose session the server ended while it sat idle (a
+# restart, a failover, pg_terminate_backend) may be handed out as open: its
+# next statement fails (asyncpg's InternalClientError). The back end discards
+# it and runs the unit again on a new one (db/postgresql.py).
 
 
 async def _terminate_bot_sessions(admin: asyncpg.Connection) -> int:
