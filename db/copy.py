@@ -32,6 +32,8 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("workouts", ("id",)),
     ("submissions", ("id",)),
     ("splits", ("submission_id", "rep")),
+    ("chat_cooldowns", ("user_id",)),
+    ("server_members", ("user_id", "guild_id")),
 )
 # Tables whose id the back end generates: their counter must pass the copied ids.
 IDENTITIES = ("pace_answers", "workouts", "submissions")

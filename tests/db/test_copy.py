@@ -144,6 +144,8 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
         "workouts": 2,
         "submissions": 4,
         "splits": 26,
+        "chat_cooldowns": 0,
+        "server_members": 0,
     }
 
     for target in (there, back):

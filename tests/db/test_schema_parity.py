@@ -205,6 +205,8 @@ async def test_both_back_ends_migrate_to_the_same_schema(
     # The comparison saw the whole schema, not two empty readings.
     assert set(on_sqlite) == {
         "app_state",
+        "chat_cooldowns",
+        "server_members",
         "guild_settings",
         "pace_answers",
         "splits",
