@@ -1,11 +1,16 @@
 """Questions in plain chat: mention the bot in a channel, or DM it.
 
 No privileged intent is needed: Discord delivers the text of DMs and of
-messages that mention the bot. In a DM, questions about workouts and logs
-cover every server the person shares with the bot; membership is checked with
-one REST member lookup per server (``GET /guilds/{id}/members/{user}``), which
-needs no members intent. Each message makes one use-case call
-(:func:`cogs.chat.answers.reply`) and gets one reply.
+messages that mention the bot. Each person may ask 5 questions a minute, a
+count kept in the database (one upsert per question, :mod:`cogs.chat.cooldown`)
+so it holds across processes and restarts. Every use of Trackside in a server
+(a mention here, any command, button or form through :meth:`Chat.on_interaction`)
+is recorded (:mod:`cogs.chat.presence`); in a DM, questions about workouts and
+logs cover the servers where the person was recorded and still is a member:
+one REST member lookup (``GET /guilds/{id}/members/{user}``, no members intent)
+for each of those, not for every server the bot is in (a server on a shard
+another process runs is first read through REST for its name). Each message
+makes one use-case call (:func:`cogs.chat.answers.reply`) and gets one reply.
 """
 
 from __future__ import annotations
@@ -17,16 +22,17 @@ import discord
 from discord.ext import commands
 
 from bot.app import Trackside
+from bot.errors import user_message
 from bot.permissions import Actor
 from bot.replies import Answer, render
 from cogs.chat.answers import Server, reply
+from cogs.chat.cooldown import ChatCooldown, Verdict, slow_down_text
+from cogs.chat.presence import GONE, Gone, ServerUse
+from db.base import StorageError
 
 log = logging.getLogger(__name__)
 
-# Per user: at most this many questions per window; the first extra one gets
-# a "slow down", the rest are ignored until the window passes.
-QUESTIONS_PER_WINDOW = 5
-WINDOW_SECONDS = 60.0
+SOMETHING_WENT_WRONG = "Something went wrong on my side; please try again."
 
 
 def _asker(message: discord.Message) -> Actor:
@@ -42,10 +48,8 @@ def _asker(message: discord.Message) -> Actor:
 class Chat(commands.Cog):
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
-        self.cooldown = commands.CooldownMapping.from_cooldown(
-            QUESTIONS_PER_WINDOW, WINDOW_SECONDS, commands.BucketType.user
-        )
-        self._told_to_slow_down: set[int] = set()
+        self.cooldown = ChatCooldown(bot.db)
+        self.server_use = ServerUse(bot.db)
 
     def _addressed_to_us(self, message: discord.Message) -> bool:
         if message.author.bot or self.bot.user is None:
@@ -55,23 +59,39 @@ class Chat(commands.Cog):
         return any(user.id == self.bot.user.id for user in message.mentions)
 
     @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        # Any command, button or form in a server (alongside the bot's own
+        # routing in bot.app, which answers it): one write per person and
+        # server a day at most.
+        if interaction.guild_id is not None and not interaction.user.bot:
+            await self._record_use(interaction.user.id, interaction.guild_id)
+
+    async def _record_use(self, user_id: int, guild_id: int) -> None:
+        try:
+            await self.server_use.used(user_id, guild_id, now=self.bot.clock.now())
+        except StorageError as error:
+            # Only a later DM misses this server; tried again at the next use.
+            log.warning("could not record a use of server %s: %s", guild_id, error.reason)
+
+    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not self._addressed_to_us(message):
             return
+        if message.guild is not None:
+            await self._record_use(message.author.id, message.guild.id)
         if (await self.bot.get_context(message)).valid:
             return  # an owner's text command such as `sync`
-        retry_after = self.cooldown.get_bucket(message).update_rate_limit()  # type: ignore[union-attr]
-        if retry_after:
-            if message.author.id not in self._told_to_slow_down:
-                self._told_to_slow_down.add(message.author.id)
-                await self._reply(
-                    message,
-                    f"Slow down a little: {QUESTIONS_PER_WINDOW} questions a minute. "
-                    f"Try again in {retry_after:.0f} s.",
-                    [],
-                )
+        try:
+            turn = await self.cooldown.take_turn(message.author.id, now=self.bot.clock.now())
+        except StorageError as error:
+            log.warning("chat cooldown not counted for message %s: %s", message.id, error.reason)
+            await self._reply(message, user_message(error) or SOMETHING_WENT_WRONG, [])
             return
-        self._told_to_slow_down.discard(message.author.id)
+        if turn.verdict is Verdict.IGNORE:
+            return
+        if turn.verdict is Verdict.SLOW_DOWN:
+            await self._reply(message, slow_down_text(turn), [])
+            return
         try:
             content, answers = await reply(
                 self.bot.db,
@@ -81,9 +101,12 @@ class Chat(commands.Cog):
                 now=self.bot.clock.now(),
                 shown_as=message.clean_content,
             )
+        except StorageError as error:
+            log.warning("chat answer not stored for message %s: %s", message.id, error.reason)
+            content, answers = user_message(error) or SOMETHING_WENT_WRONG, []
         except Exception:
             log.exception("chat answer failed for message %s", message.id)
-            content, answers = "Something went wrong on my side; please try again.", []
+            content, answers = SOMETHING_WENT_WRONG, []
         await self._reply(message, content, answers)
 
     async def _reply(
@@ -104,18 +127,44 @@ class Chat(commands.Cog):
             log.warning("could not answer message %s: %s", message.id, error)
 
     async def _servers_of(self, message: discord.Message) -> list[Server]:
-        """The server asked in, or in a DM every server shared with the asker."""
+        """The server asked in, or in a DM the servers where the asker used
+        Trackside and is still a member, by name."""
         if message.guild is not None:
             return [Server(message.guild.id, message.guild.name)]
-        shared = []
-        for guild in sorted(self.bot.guilds, key=lambda g: g.name.lower()):
-            if guild.get_member(message.author.id) is None:
-                try:
-                    await guild.fetch_member(message.author.id)
-                except discord.NotFound:
-                    continue
-                except discord.HTTPException as error:
-                    log.info("member lookup in %s failed: %s", guild.id, error)
-                    continue
-            shared.append(Server(guild.id, guild.name))
-        return shared
+        user_id = message.author.id
+        return await self.server_use.shared_with(
+            user_id, lambda guild_id: self._membership(user_id, guild_id)
+        )
+
+    def _runs_shard_of(self, guild_id: int) -> bool:
+        """This process runs the shard that ``guild_id`` is on (so it has the
+        server cached if the bot is in it)."""
+        shards = getattr(self.bot, "shard_ids", None)  # None: every shard
+        return shards is None or (guild_id >> 22) % (self.bot.shard_count or 1) in shards
+
+    async def _membership(self, user_id: int, guild_id: int) -> Server | Gone | None:
+        """One recorded server: whether ``user_id`` is still a member (one
+        REST lookup unless cached). A server on a shard another process runs
+        is read through REST first, for its name."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            if self._runs_shard_of(guild_id):
+                return None  # the bot is not in it (its row is kept: Discord did not say)
+            try:
+                guild = await self.bot.fetch_guild(guild_id, with_counts=False)
+            except (discord.NotFound, discord.Forbidden):
+                return GONE  # the bot is no longer in it
+            except discord.HTTPException as error:
+                log.info("server lookup of %s failed: %s", guild_id, error)
+                return None
+        if guild.unavailable or guild.name is None:
+            return None  # a Discord outage there: nothing to answer from
+        if guild.get_member(user_id) is None:
+            try:
+                await guild.fetch_member(user_id)
+            except discord.NotFound:
+                return GONE
+            except discord.HTTPException as error:
+                log.info("member lookup in %s failed: %s", guild.id, error)
+                return None
+        return Server(guild.id, guild.name)

@@ -1,8 +1,8 @@
 """Plain-chat answers: the question read (:mod:`bot.domain.questions`), then
 answered with the same use cases as the slash commands, so "what's 37.47 for
 300m per 400?" says 49.96 exactly as ``/pace convert`` does. Questions about
-workouts and logs cover the server asked in, or, in a DM, every server the
-person shares with the bot."""
+workouts and logs cover the server asked in, or, in a DM, every server where
+the person used Trackside and still is a member (:mod:`cogs.chat.presence`)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def pace_answer(question: Question) -> Answer | None:
 
 @dataclass(frozen=True)
 class Server:
-    """A server the asker shares with the bot."""
+    """A server the asker shares with the bot (and used Trackside in)."""
 
     id: int
     name: str  # user text

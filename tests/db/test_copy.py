@@ -22,6 +22,7 @@ from bot.domain.workout import parse_workout
 from db import AppState, PaceHistory, open_database
 from db.copy import TABLES, CopyRefused, TableCopy, copy_database, digests
 from db.guild_settings import GuildSettingsQueries
+from db.people import ChatCooldowns, ServerMembers
 from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
 from db.workouts import NewWorkout, WorkoutQueries
 from tests.conftest import create_postgres_database
@@ -36,7 +37,8 @@ NOW = 1_795_000_000_000
 async def seed(target: Path | str) -> dict[str, int]:
     """A small team through the query classes: its settings, workouts (one
     posted, one deleted so ids have a gap), submissions with splits (one whose
-    workout is gone), pace answers and app state. Returns the ids to look for."""
+    workout is gone), pace answers, app state, a chat cooldown and a
+    server member. Returns the ids to look for."""
     db = await open_database(target)
     try:
         await db.migrate()
@@ -55,7 +57,7 @@ async def seed(target: Path | str) -> dict[str, int]:
         gone = await workout(date(2026, 11, 26), "10 x 100m", "Strides")
         yesterday = await workout(date(2026, 11, 27), "6 x 1 mile", "Miles ☃")
         posted = await workout(DAY, "4 x 250m sprint + 1 x 300m", "Sprint session")
-        assert await workouts.claim(posted, now=NOW, stale_claim_before=NOW - 1)
+        assert await workouts.claim(posted, now=NOW, claimer="b00700ff", stale_claim_before=NOW - 1)
         marked = await workouts.mark_posted(
             posted.id, channel_id=2**62 + 5, message_id=2**62 + 9, revision=1, now=NOW + 1
         )
@@ -98,6 +100,10 @@ async def seed(target: Path | str) -> dict[str, int]:
         # Keys whose order differs by collation: PostgreSQL's "C" sorts as SQLite does.
         for key in ("command_tree_hash", "Zeta", "alpha", "émile"):
             await AppState(db).set(key, f"value of {key}")
+        # Per-person state: a cooldown window under way, and where Ana used Trackside.
+        for n in range(3):
+            await ChatCooldowns(db).ask(ANA, now=NOW + n, window_ms=60_000)
+        await ServerMembers(db).record(ANA, GUILD, now=NOW)
         return {"posted": posted.id, "failed": yesterday.id, "orphan": on_gone.submission.id}
     finally:
         await db.close()
@@ -144,8 +150,8 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
         "workouts": 2,
         "submissions": 4,
         "splits": 26,
-        "chat_cooldowns": 0,
-        "server_members": 0,
+        "chat_cooldowns": 1,
+        "server_members": 1,
     }
 
     for target in (there, back):
@@ -161,6 +167,10 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
             assert orphan is not None and orphan.workout_id is None
             board = await SubmissionQueries(db).for_workout(ids["posted"])
             assert [s.athlete_name for s in board] == ["Ana", "Ben 'the rocket' Ölz"]
+            # A cooldown under way goes on counting; a DM still finds Ana's server.
+            window = await ChatCooldowns(db).ask(ANA, now=NOW + 10, window_ms=60_000)
+            assert (window.started_at, window.asked) == (NOW, 4)
+            assert await ServerMembers(db).servers_of(ANA) == [GUILD]
 
             # The copy goes on: new rows get ids after the copied ones.
             new, replaced = await WorkoutQueries(db).save(

@@ -24,7 +24,8 @@ from tests.e2e.conftest import CLUB_START, build_world, database_digest, read_ro
 SEED = "4 x 250m sprint + 1 x 300m"
 SPLITS = "29.78 29.98 31.31 31.20 37.47"
 # What the bot on PostgreSQL writes after the move: one submission, its splits.
-WRITTEN_AFTER_THE_MOVE = {"submissions", "splits"}
+# Dee's splits, and Dee's first use of Trackside in the server.
+WRITTEN_AFTER_THE_MOVE = {"submissions", "splits", "server_members"}
 
 
 async def db_copy(source: Database, target: Database, cwd: Path) -> str:
@@ -78,6 +79,14 @@ async def test_a_team_moved_to_postgresql_keeps_its_posts_working_and_copies_bac
             assert "Ben logged splits" in (await by_form.wait_reply()).content
             pace = {"time": "37.47", "distance": "300m"}
             assert "49.96" in (await slash(fake, w["ana"], "pace convert", pace, workouts)).text()
+            # A question in chat: the cooldown's count (and where Ana used Trackside).
+            asked = await fake.send_message(
+                w["ana"], w["general"], "37.47 300m", mentions=[fake.bot_user]
+            )
+            said = await fake.wait_for_message(
+                w["general"], lambda m: m.message_reference is not None, after=asked
+            )
+            assert "49.96" in said.content
         on_sqlite = await database_digest(sqlite_file)
         assert all(copy.rows for copy in on_sqlite), on_sqlite  # every table has rows to move
 
