@@ -53,7 +53,9 @@ async def main() -> None:
         started = time.perf_counter()
         for _ in range(rounds):
             earliest, latest = candidate_window(now)
-            candidates = await workouts.post_candidates(earliest, latest, stale_claim_before=0)
+            candidates = await workouts.post_candidates(
+                earliest, latest, claimer="bench", stale_claim_before=0
+            )
             due = [
                 c for c in candidates if is_due(c.workout.local_date, c.post_time, c.timezone, now)
             ]

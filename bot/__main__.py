@@ -14,9 +14,10 @@ from pathlib import Path
 
 import discord
 
-from bot.app import build_bot
+from bot.app import build_bot, shard_ranges
 from bot.settings import ConfigError, Settings, StorageSettings, load_settings
 from db import DatabaseBusy, StorageError, open_database
+from db.base import AlreadyRunning
 from db.copy import CopyRefused, copy_database
 
 log = logging.getLogger("bot")
@@ -27,6 +28,11 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+class ShardsLost(Exception):
+    """The database connection holding this process's shards ended: another
+    process may take them over, so this one stopped."""
+
+
 async def _run_bot(settings: Settings) -> None:
     database = await open_database(settings.database, pool_size=settings.database_pool_size)
     try:
@@ -35,7 +41,23 @@ async def _run_bot(settings: Settings) -> None:
         await database.check_writable()
         bot = build_bot(settings, database)
         async with bot:
-            await bot.start(settings.token)
+            await bot.login(settings.token)
+            shards = await bot.resolve_shards()
+            assert bot.shard_count is not None
+            # Claimed before the gateway: a shard another live process runs is
+            # refused here, naming it, before this process connects for it.
+            # (login() has run setup_hook by then: migrations, which take their
+            # own lock, and the command sync, which only shard 0's process does
+            # and which is idempotent; neither touches a shard's servers.)
+            lost: list[asyncio.Task[None]] = []
+            async with database.hold_process(
+                shards,
+                bot.shard_count,
+                on_lost=lambda: lost.append(asyncio.create_task(bot.close())),
+            ):
+                await bot.connect()
+            if lost:
+                raise ShardsLost(shard_ranges(shards))
     finally:
         await database.close()
 
@@ -66,6 +88,14 @@ def run(settings: Settings) -> int:
         )
     except discord.PrivilegedIntentsRequired:
         return _fail("Discord refused a privileged intent; Trackside should need none.", 1)
+    except AlreadyRunning as error:
+        return _fail(f"{error.reason}.", 1)
+    except ShardsLost as error:
+        return _fail(
+            f"Lost the database connection that holds shards {error}; stopped so that "
+            "another process can take them over. Start it again once the database is reachable.",
+            1,
+        )
     except StorageError as error:
         # Exit once with the reason instead of running a bot that can save
         # nothing; retrying here would only repeat the same line.
@@ -149,7 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             except StorageError as error:
                 return _fail(f"{error.reason}. {_storage_hint(error, storage)}", 1)
             return 0
-        return run(load_settings(Settings))
+        settings = load_settings(Settings)
+        if settings.database_url is None and not settings.runs_every_shard:
+            return _fail(
+                "SHARD_IDS runs only some shards, which needs PostgreSQL (DATABASE_URL): "
+                "SQLite serves one process running every shard."
+            )
+        return run(settings)
     except ConfigError as exc:
         return _fail(str(exc))
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import secrets
+import socket
 from typing import Any
 
 import discord
@@ -63,7 +64,10 @@ def minimal_intents() -> discord.Intents:
     return intents
 
 
-class Trackside(commands.Bot):
+class Trackside(commands.AutoShardedBot):
+    """The bot: always sharded, with explicit shards (one shard by default,
+    ``SHARD_COUNT`` / ``SHARD_IDS`` for several, over several processes)."""
+
     def __init__(
         self,
         *,
@@ -83,9 +87,15 @@ class Trackside(commands.Bot):
             # found by id through REST), and in a busy team channel the default
             # 1,000 cached messages per bot are memory and work for nothing.
             max_messages=None,
+            # None: resolved from Discord's recommendation (resolve_shards).
+            shard_count=None if settings.shard_count == "auto" else settings.shard_count,
+            shard_ids=settings.shard_ids,
             **client_options,
         )
         self.settings = settings
+        # Discord's session start limit, read by resolve_shards.
+        self.max_concurrency = 1
+        self.hostname = socket.gethostname()
         self.db = database
         self.clock: Clock = clock or SystemClock()
         # Changes at every start: confirm buttons carry it, so one opened
@@ -93,6 +103,47 @@ class Trackside(commands.Bot):
         self.boot_id = secrets.token_hex(4)
         # Every button and form arrives here, routed by its custom id.
         self.router = ComponentRouter()
+
+    # -- shards ----------------------------------------------------------------
+    @property
+    def shards_run(self) -> list[int]:
+        """The shards this process runs (all of them unless SHARD_IDS)."""
+        assert self.shard_count is not None, "call resolve_shards first"
+        return list(self.shard_ids or range(self.shard_count))
+
+    @property
+    def process_name(self) -> str:
+        """Who served, for logs and /config show: the process's boot id and host."""
+        return f"process {self.boot_id} on {self.hostname}"
+
+    def shard_of(self, guild_id: int) -> int:
+        return (guild_id >> 22) % (self.shard_count or 1)
+
+    def serving(self, guild_id: int | None) -> str:
+        """Which shard and process serve ``guild_id`` (DMs: shard 0), for
+        /config show and error logs: what a coach or an operator quotes."""
+        shard = self.shard_of(guild_id) if guild_id else 0
+        return f"Shard {shard} of {self.shard_count or 1}, {self.process_name}"
+
+    async def resolve_shards(self) -> list[int]:
+        """After login, before the gateway: Discord's session start limit
+        (its ``max_concurrency`` paces IDENTIFYs) and, with SHARD_COUNT=auto,
+        its recommended shard count. Returns the shards this process runs."""
+        recommended, _, limits = await self.http.get_bot_gateway()
+        self.max_concurrency = max(1, int(limits.get("max_concurrency", 1)))
+        if self.shard_count is None:
+            self.shard_count = int(recommended)
+        return self.shards_run
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Discord allows one IDENTIFY per 5 s in each of ``max_concurrency``
+        buckets, across every process of the bot: the database paces them
+        (PostgreSQL, shared by the processes; SQLite's one process alone).
+        ``IDENTIFY_INTERVAL=0``: something else paces them; nothing to record."""
+        if self.settings.identify_interval <= 0:
+            return
+        bucket = (shard_id or 0) % self.max_concurrency
+        await self.db.identify_turn(bucket, self.settings.identify_interval)
 
     async def setup_hook(self) -> None:
         applied = await self.db.migrate()
@@ -113,7 +164,9 @@ class Trackside(commands.Bot):
     async def sync_commands(self, *, force: bool = False) -> list[str]:
         """Sync to ``DEV_GUILD_ID`` on every start (instant there); globally
         only when the command tree changed since the last global sync, or when
-        forced (global syncs are rate limited and slow to propagate).
+        forced (global syncs are rate limited and slow to propagate), and only
+        by the process running shard 0, so several processes sync once: the
+        stored hash moves by compare-and-set after a sync.
 
         Returns what was synced, for logs and the owner's ``sync`` command.
         """
@@ -123,12 +176,20 @@ class Trackside(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             done.append(f"{len(synced)} commands to guild {self.settings.dev_guild_id}")
+        if self.shard_ids is not None and 0 not in self.shard_ids:
+            done.append("global commands left to the process running shard 0")
+            log.info("command sync: %s", "; ".join(done))
+            return done
         state = AppState(self.db)
         current = self.command_tree_hash()
-        if force or await state.get(GLOBAL_SYNC_HASH_KEY) != current:
+        stored = await state.get(GLOBAL_SYNC_HASH_KEY)
+        if force or stored != current:
             synced = await self.tree.sync()
-            await state.set(GLOBAL_SYNC_HASH_KEY, current)
-            done.append(f"{len(synced)} commands globally")
+            moved = await state.compare_and_set(GLOBAL_SYNC_HASH_KEY, stored, current)
+            done.append(
+                f"{len(synced)} commands globally"
+                + ("" if moved else " (another process had already recorded it)")
+            )
         else:
             done.append("global commands unchanged, not synced")
         log.info("command sync: %s", "; ".join(done))
@@ -149,7 +210,26 @@ class Trackside(commands.Bot):
 
     async def on_ready(self) -> None:
         assert self.user is not None
-        log.info("connected as %s (id %s) to %d servers", self.user, self.user.id, len(self.guilds))
+        log.info(
+            "connected as %s (id %s) to %d servers: shards %s of %s, %s",
+            self.user,
+            self.user.id,
+            len(self.guilds),
+            shard_ranges(self.shards_run),
+            self.shard_count,
+            self.process_name,
+        )
+
+
+def shard_ranges(shards: list[int]) -> str:
+    """``[0, 1, 2, 3, 8]`` → ``0-3,8``: how SHARD_IDS writes them."""
+    parts: list[str] = []
+    for shard in sorted(shards):
+        if parts and shard == int(parts[-1].rsplit("-", 1)[-1]) + 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{shard}"
+        else:
+            parts.append(str(shard))
+    return ",".join(parts)
 
 
 def build_bot(

@@ -173,6 +173,13 @@ def _command_example(interaction: discord.Interaction) -> str | None:
 UNKNOWN_INTERACTION = 10062  # Discord's error code for an expired interaction token
 
 
+def _served_by(interaction: discord.Interaction) -> str:
+    """The shard and process that served, so an error id a coach quotes leads
+    to the right machine's log (``Trackside.serving``; ``?`` for another client)."""
+    serving = getattr(interaction.client, "serving", None)
+    return serving(interaction.guild_id) if callable(serving) else "?"
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer ``interaction`` for ``error``: explained if the user can fix it,
     logged with an id otherwise. Never raises."""
@@ -186,7 +193,13 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     text = user_message(error, _command_example(interaction))
     if text is None:
         error_id = secrets.token_hex(4)
-        log.error("unexpected error %s in %s", error_id, where, exc_info=error)
+        log.error(
+            "unexpected error %s in %s (%s)",
+            error_id,
+            where,
+            _served_by(interaction),
+            exc_info=error,
+        )
         text = (
             f"Something went wrong on my side (error id `{error_id}`). It has been logged; "
             "please try again in a moment."
@@ -195,7 +208,13 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         # Not the user's doing: whoever runs the bot needs the reason (no
         # traceback: the reason says it all), and the user the id to quote.
         error_id = secrets.token_hex(4)
-        log.warning("database error %s in %s: %s", error_id, where, error.reason)
+        log.warning(
+            "database error %s in %s (%s): %s",
+            error_id,
+            where,
+            _served_by(interaction),
+            error.reason,
+        )
         text += f" (error id `{error_id}`)"
     try:
         await send_ephemeral(interaction, text)

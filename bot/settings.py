@@ -10,15 +10,18 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 # Bot tokens are three dot-separated base64url parts (user id, timestamp, HMAC).
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+_SHARD_COUNT_SHAPE = "SHARD_COUNT must be a whole number of shards (1 or more) or auto"
 
 
 class ConfigError(Exception):
@@ -67,12 +70,92 @@ class Settings(StorageSettings):
     log_level: str = "INFO"
     # Who may force a command sync (comma-separated ids); unset: the application owner.
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Discord shards: how many in all (an integer, or "auto": Discord's
+    # recommendation, one process running them all), and which this process
+    # runs ("0-3" or "0,1,2,3"; unset: all of them).
+    shard_count: Annotated[int | Literal["auto"], NoDecode] = 1
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
+    # Seconds between two IDENTIFYs in one max_concurrency bucket, across every
+    # process: Discord's 5; 0 behind a gateway proxy that paces them itself
+    # (and on the loopback Discord, which does not enforce it unless told to).
+    identify_interval: float = Field(default=5.0, ge=0, le=60)
 
     @field_validator("dev_guild_id", "discord_api_url", "discord_gateway_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `.env.example` lists optional keys with empty values.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text == "auto":
+                return "auto"
+            if not text.isdigit():
+                raise ValueError(_SHARD_COUNT_SHAPE)
+            value = int(text)
+        # Given in code (the loopback harness passes integers) as from the environment.
+        if isinstance(value, int) and value < 1:
+            raise ValueError(_SHARD_COUNT_SHAPE)
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        ids: list[int] = []
+        for part in text.split(","):
+            first, dash, last = part.strip().partition("-")
+            if not first.isdigit() or (dash and not last.isdigit()):
+                raise ValueError(f"SHARD_IDS reads like 0-3 or 0,1,2,3, not {text!r}")
+            low, high = int(first), int(last) if dash else int(first)
+            if high < low:
+                raise ValueError(f"SHARD_IDS: the range {part.strip()} runs backwards")
+            ids.extend(range(low, high + 1))
+        return ids
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _distinct_shards(cls, ids: list[int] | None) -> list[int] | None:
+        # After parsing, for a list given in code too: the checks below and
+        # every user of shard_ids (SQLite's "every shard", the launch order)
+        # rely on distinct shards in increasing order.
+        if not ids:
+            return None
+        if min(ids) < 0:
+            raise ValueError(f"SHARD_IDS names shard {min(ids)}, but shards are numbered from 0")
+        if len(set(ids)) != len(ids):
+            raise ValueError("SHARD_IDS names a shard twice")
+        return sorted(ids)
+
+    @model_validator(mode="after")
+    def _shards_agree(self) -> Settings:
+        if self.shard_ids is None:
+            return self
+        if "shard_count" not in self.model_fields_set:
+            raise ValueError("SHARD_IDS needs SHARD_COUNT (how many shards in all)")
+        if self.shard_count == "auto":
+            raise ValueError("SHARD_COUNT=auto works only without SHARD_IDS (one process)")
+        beyond = [shard for shard in self.shard_ids if shard >= self.shard_count]
+        if beyond:
+            raise ValueError(
+                f"SHARD_IDS names shard {beyond[0]}, but SHARD_COUNT={self.shard_count} "
+                f"numbers them 0 to {self.shard_count - 1}"
+            )
+        return self
+
+    @property
+    def runs_every_shard(self) -> bool:
+        """This process runs all shards (the only way SQLite is allowed)."""
+        return self.shard_ids is None or (
+            self.shard_count != "auto" and self.shard_ids == list(range(self.shard_count))
+        )
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -154,6 +237,7 @@ def load_settings(kind: type[_S] = Settings, **overrides: object) -> _S:  # type
             raise ConfigError(f"{field} must be a whole number (a Discord id).") from None
         message = str(first.get("ctx", {}).get("error", first["msg"]))
         message = message.removeprefix("Value error, ")
-        if not message.startswith(field):
+        # A check across fields (loc empty) names its fields itself.
+        if first["loc"] and not message.startswith(field):
             message = f"{field}: {message}"
         raise ConfigError(_FRIENDLY.get(message, message)) from None

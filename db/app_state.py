@@ -3,7 +3,7 @@ command tree it last synced globally)."""
 
 from __future__ import annotations
 
-from db.base import Database
+from db.base import Database, Executor
 
 
 class AppState:
@@ -24,3 +24,22 @@ class AppState:
                 {"key": key, "value": value},
             )
         )
+
+    async def compare_and_set(self, key: str, expected: str | None, value: str) -> bool:
+        """Set ``key`` to ``value`` only if it still holds ``expected`` (``None``:
+        absent); True if this call moved it. Two processes racing to record
+        the same step: exactly one moves it."""
+
+        async def unit(tx: Executor) -> int:
+            if expected is None:
+                return await tx.execute(
+                    "INSERT INTO app_state (key, value) VALUES (:key, :value)"
+                    " ON CONFLICT (key) DO NOTHING",
+                    {"key": key, "value": value},
+                )
+            return await tx.execute(
+                "UPDATE app_state SET value = :value WHERE key = :key AND value = :expected",
+                {"key": key, "value": value, "expected": expected},
+            )
+
+        return await self._db.run(unit) == 1

@@ -12,7 +12,8 @@ writes, ``fetch_one`` / ``fetch_all`` for reads, ``check_writable``,
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, TypeVar
 
 Params = Mapping[str, Any]
@@ -43,6 +44,11 @@ class DatabaseBusy(StorageError):
 class DatabaseUnavailable(StorageError):
     """The database cannot be opened or written: read-only file, missing
     folder, disk full, I/O error."""
+
+
+class AlreadyRunning(StorageError):
+    """Another live process already runs this bot here: the same SQLite
+    file, or (PostgreSQL) one of the same shards."""
 
 
 class Reader(Protocol):
@@ -101,6 +107,21 @@ class Database(Reader, Protocol):
         """After rows were inserted with their ids (``db copy``): make the ids
         the database generates next come after them, and let the planner
         know the tables' new sizes."""
+        ...
+
+    def hold_process(
+        self, shards: Sequence[int], shard_count: int, *, on_lost: Callable[[], None]
+    ) -> AbstractAsyncContextManager[None]:
+        """Hold this process's claim on ``shards`` for as long as it runs;
+        raises :class:`AlreadyRunning` (before anything connects to Discord)
+        when another live process holds one. A claim dies with its process
+        (SIGKILL included), so a restart takes it back at once. ``on_lost`` is
+        called if the claim is lost while running (the process must stop)."""
+        ...
+
+    async def identify_turn(self, bucket: int, interval_s: float) -> None:
+        """Wait until this IDENTIFY bucket may IDENTIFY again (Discord allows
+        one per ``interval_s``), across every process of the bot, and take it."""
         ...
 
     async def close(self) -> None:

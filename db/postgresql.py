@@ -29,14 +29,21 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from functools import lru_cache
 from typing import Any, TypeVar
 
 import asyncpg
 
-from db.base import DatabaseBusy, DatabaseUnavailable, Params, Row, StorageError
+from db.base import (
+    AlreadyRunning,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    Params,
+    Row,
+    StorageError,
+)
 from db.migrations import Migration, load_migrations
 
 T = TypeVar("T")
@@ -52,6 +59,17 @@ _RELEASE_TIMEOUT_S = 10.0
 _LONGEST_RETRY_S = 0.05
 # pg_advisory_lock key for migrations: "TRKS" in ASCII.
 MIGRATION_LOCK = 0x54524B53
+# Two-key advisory locks (class, id): a process's shards, the shard count every
+# process agrees on (shared), and the IDENTIFY buckets.
+SHARD_LOCK = 0x5452
+COUNT_LOCK = 0x5453
+IDENTIFY_LOCK = 0x5454
+# The shard-holding connection: the server drops it after KEEPALIVE_IDLE_S of
+# silence plus KEEPALIVE_COUNT unanswered probes KEEPALIVE_INTERVAL_S apart
+# (25 s), and this side asks it every HOLD_CHECK_S, stopping the process when
+# no answer comes within as long (at most 20 s: before the server frees them).
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 10, 5, 3
+HOLD_CHECK_S = 10.0
 _RETRYABLE = (
     asyncpg.SerializationError,  # 40001
     asyncpg.DeadlockDetectedError,  # 40P01
@@ -423,6 +441,131 @@ class PostgresDatabase:
                 raise
             raise translated from error
         return applied
+
+    # -- several processes ------------------------------------------------
+    @asynccontextmanager
+    async def hold_process(
+        self, shards: Sequence[int], shard_count: int, *, on_lost: Callable[[], None]
+    ) -> AsyncIterator[None]:
+        """An advisory lock per shard this process runs, on a connection of
+        its own (not the pool's): a second process started for one of them is
+        refused naming it, and a process that dies, SIGKILL included, frees
+        its shards at once (the locks go with its connection). Every process
+        also holds a shared lock naming SHARD_COUNT: one started with another
+        count is refused (its shard numbers would mean other servers)."""
+        try:
+            conn = await asyncpg.connect(
+                self.url,
+                server_settings={
+                    "application_name": "trackside shards",
+                    # A machine that dies without closing its connection (power,
+                    # network) frees its shards once the server's keepalives
+                    # find it gone: about 25 s, not the OS default of hours.
+                    "tcp_keepalives_idle": str(KEEPALIVE_IDLE_S),
+                    "tcp_keepalives_interval": str(KEEPALIVE_INTERVAL_S),
+                    "tcp_keepalives_count": str(KEEPALIVE_COUNT),
+                },
+            )
+        except _ERRORS as error:
+            raise _storage_error(error, self.where) from error
+        try:
+            await conn.execute("SELECT pg_advisory_lock_shared($1, $2)", COUNT_LOCK, shard_count)
+            # pg_locks lists the whole server's locks; advisory locks (and so
+            # a bot's processes) are per database: only this database's count.
+            others = await conn.fetch(
+                "SELECT DISTINCT objid::int AS shard_count FROM pg_locks"
+                " WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2"
+                " AND objid <> $2 AND granted AND database ="
+                " (SELECT oid FROM pg_database WHERE datname = current_database())",
+                COUNT_LOCK,
+                shard_count,
+            )
+            if others:
+                raise AlreadyRunning(
+                    f"other Trackside processes run with SHARD_COUNT={others[0]['shard_count']}, "
+                    f"this one with {shard_count}: every process of the bot must use the same count"
+                )
+            for shard in shards:
+                if not await conn.fetchval(
+                    "SELECT pg_try_advisory_lock($1, $2)", SHARD_LOCK, shard
+                ):
+                    raise AlreadyRunning(
+                        f"shard {shard} (of {shard_count}) is already run by another live "
+                        "Trackside process: stop it, or start this one for other shards"
+                    )
+
+            gone = False
+
+            def lost(_: object) -> None:
+                # Once, whether the watchdog or the connection's end says it first.
+                nonlocal gone
+                if gone:
+                    return
+                gone = True
+                log.critical(
+                    "lost the connection holding shards %s: another process may take them; "
+                    "stopping",
+                    list(shards),
+                )
+                on_lost()
+
+            conn.add_termination_listener(lost)
+            watchdog = asyncio.create_task(self._watch_hold(conn, lost))
+            try:
+                yield
+            finally:
+                watchdog.cancel()
+                conn.remove_termination_listener(lost)
+        finally:
+            with suppress(Exception):
+                await conn.close()  # the locks go with it
+
+    @staticmethod
+    async def _watch_hold(conn: asyncpg.Connection, lost: Callable[[object], None]) -> None:
+        """Ask the holding connection every few seconds: a network that went
+        silent closes nothing, so without asking this process would go on
+        running shards the server has already freed for another one."""
+        while True:
+            await asyncio.sleep(HOLD_CHECK_S)
+            try:
+                await conn.fetchval("SELECT 1", timeout=HOLD_CHECK_S)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+                if not conn.is_closed():
+                    conn.terminate()
+                lost(conn)
+                return
+
+    async def identify_turn(self, bucket: int, interval_s: float) -> None:
+        """One IDENTIFY per ``interval_s`` in this bucket, across every process:
+        under an advisory lock, the last IDENTIFY's time by the server's clock
+        (processes on several machines do not share one) says how long to wait."""
+        key = f"identify:{bucket}"
+        try:
+            conn = await self._pool.acquire()
+            try:
+                await conn.execute("SELECT pg_advisory_lock($1, $2)", IDENTIFY_LOCK, bucket)
+                try:
+                    wait_ms = await conn.fetchval(
+                        "SELECT GREATEST(0, MAX(value::bigint) + $2::bigint"
+                        " - (extract(epoch FROM clock_timestamp()) * 1000)::bigint)"
+                        " FROM app_state WHERE key = $1",
+                        key,
+                        int(interval_s * 1000),
+                    )
+                    if wait_ms:
+                        await asyncio.sleep(int(wait_ms) / 1000)
+                    await conn.execute(
+                        "INSERT INTO app_state (key, value) VALUES"
+                        " ($1, ((extract(epoch FROM clock_timestamp()) * 1000)::bigint)::text)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        key,
+                    )
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock($1, $2)", IDENTIFY_LOCK, bucket)
+            finally:
+                await self._release(conn)
+        except _ERRORS as error:
+            raise _storage_error(error, self.where) from error
 
     async def set_trace_callback(self, callback: Trace | None) -> None:
         """Send every statement the query classes run to ``callback`` (the

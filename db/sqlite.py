@@ -25,16 +25,25 @@ Two connections, each with one job, both through public APIs:
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, closing, contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
 
-from db.base import DatabaseBusy, DatabaseUnavailable, Params, Row, StorageError
+from db.base import (
+    AlreadyRunning,
+    DatabaseBusy,
+    DatabaseUnavailable,
+    Params,
+    Row,
+    StorageError,
+)
 from db.migrations import Migration, load_migrations
 
 T = TypeVar("T")
@@ -134,6 +143,8 @@ class SQLiteDatabase:
         self._turn = asyncio.Lock()
         self._commits = 0
         self._checkpoint: asyncio.Task[None] | None = None
+        self._identify_locks: dict[int, asyncio.Lock] = {}
+        self._identified: dict[int, float] = {}
         self.path = path
 
     # -- units of work ---------------------------------------------------
@@ -288,6 +299,49 @@ class SQLiteDatabase:
             log.info("applied migration %s", migration.name)
             applied.append(migration.version)
         return applied
+
+    # -- one process ------------------------------------------------------
+    @asynccontextmanager
+    async def hold_process(
+        self, shards: Sequence[int], shard_count: int, *, on_lost: Callable[[], None]
+    ) -> AsyncIterator[None]:
+        """One bot process per database file: an exclusive lock on a file
+        beside it (``trackside.db.lock``), held while the bot runs and freed
+        by the kernel when the process dies, however it dies."""
+        if list(shards) != list(range(shard_count)):
+            raise AlreadyRunning(
+                f"SQLite serves one process running every shard; this one runs "
+                f"{len(shards)} of {shard_count} (use PostgreSQL for several processes)"
+            )
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = await asyncio.to_thread(open, lock_path, "a+")
+        try:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "?"
+                raise AlreadyRunning(
+                    f"another Trackside process (pid {holder}) is using the database "
+                    f"{self.path}: stop it first (one bot process per SQLite file)"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            handle.close()  # closing the file releases the lock
+
+    async def identify_turn(self, bucket: int, interval_s: float) -> None:
+        """SQLite means one process: its shards' IDENTIFYs are paced here."""
+        lock = self._identify_locks.setdefault(bucket, asyncio.Lock())
+        async with lock:
+            loop = asyncio.get_running_loop()
+            last = self._identified.get(bucket)
+            if last is not None and loop.time() < last + interval_s:
+                await asyncio.sleep(last + interval_s - loop.time())
+            self._identified[bucket] = loop.time()
 
     async def finish_copy(self, tables: tuple[str, ...]) -> None:
         """An INTEGER PRIMARY KEY takes the largest id + 1 by itself; the

@@ -33,6 +33,8 @@ class StoredWorkout:
     updated_at: int
     revision: int = 1  # bumped by every save (migration 0006)
     posted_revision: int | None = None  # what the message was last rendered from
+    post_claimed_by: str | None = None  # boot id of the process posting it (0007)
+    post_generation: int = 0  # bumped when its message must be posted anew: the nonce
 
     @cached_property
     def plan(self) -> Workout:
@@ -75,7 +77,78 @@ class StoredWorkout:
             updated_at=int(row["updated_at"]),
             revision=int(row["revision"]),
             posted_revision=opt("posted_revision"),
+            post_claimed_by=row["post_claimed_by"],
+            post_generation=int(row["post_generation"]),
         )
+
+
+@dataclass(frozen=True)
+class Shards:
+    """Which servers a process serves: those whose shard, ``(guild_id >> 22)
+    % count`` (Discord's rule), is one of ``ids``."""
+
+    count: int
+    ids: tuple[int, ...]
+
+    @property
+    def everything(self) -> bool:
+        return self.count == 1 or set(self.ids) == set(range(self.count))
+
+
+def _on_shards(column: str, shards: Shards | None, params: dict[str, object]) -> str:
+    """The SQL condition keeping ``column``'s servers on ``shards`` (bitwise
+    shift and modulo read the same on SQLite and PostgreSQL), its parameters
+    added to ``params``; empty when every shard is served."""
+    if shards is None or shards.everything:
+        return ""
+    params["shard_count"] = shards.count
+    names = []
+    for n, shard in enumerate(shards.ids):
+        params[f"shard{n}"] = shard
+        names.append(f":shard{n}")
+    return f" AND (({column} >> 22) % :shard_count) IN ({', '.join(names)})"
+
+
+# A claim this process may take: none, another process's (a shard has one
+# live owner: the other is a dead predecessor), or an old one.
+_CLAIMABLE = (
+    "({alias}post_claimed_at IS NULL OR {alias}post_claimed_by IS NULL"
+    " OR {alias}post_claimed_by <> :claimer OR {alias}post_claimed_at < :stale)"
+)
+
+
+def candidates_query(
+    earliest: date,
+    latest: date,
+    *,
+    claimer: str,
+    stale_claim_before: int,
+    shards: Shards | None = None,
+) -> tuple[str, dict[str, object]]:
+    """The scheduler's query and its parameters (see
+    :meth:`WorkoutQueries.post_candidates`); apart so a test can EXPLAIN it:
+    the partial index of unposted workouts must serve it, shard filter included."""
+    params: dict[str, object] = {
+        "earliest": earliest.isoformat(),
+        "latest": latest.isoformat(),
+        "claimer": claimer,
+        "stale": stale_claim_before,
+        "default_timezone": DEFAULT_TIMEZONE,
+        "default_post_time": DEFAULT_POST_TIME,
+    }
+    sql = (
+        f"SELECT {_COLUMNS},"
+        " COALESCE(s.timezone, :default_timezone) AS tz,"
+        " COALESCE(s.post_time, :default_post_time) AS at,"
+        " s.channel_id AS configured_channel_id"
+        " FROM workouts w LEFT JOIN guild_settings s ON s.guild_id = w.guild_id"
+        " WHERE w.message_id IS NULL AND w.post_error IS NULL"
+        " AND w.local_date BETWEEN :earliest AND :latest"
+        f" AND {_CLAIMABLE.format(alias='w.')}"
+        + _on_shards("w.guild_id", shards, params)
+        + " ORDER BY w.local_date, w.id"
+    )
+    return sql, params
 
 
 @dataclass(frozen=True)
@@ -92,7 +165,7 @@ _COLUMNS = (
     "w.id, w.guild_id, w.local_date, w.title, w.text, w.parsed, w.recovery, w.notes,"
     " w.author_id, w.origin_channel_id, w.channel_id, w.message_id, w.posted_at,"
     " w.post_claimed_at, w.post_error, w.created_at, w.updated_at, w.revision,"
-    " w.posted_revision"
+    " w.posted_revision, w.post_claimed_by, w.post_generation"
 )
 
 
@@ -205,30 +278,24 @@ class WorkoutQueries:
 
     # -- posting bookkeeping --------------------------------------------------
     async def post_candidates(
-        self, earliest: date, latest: date, *, stale_claim_before: int
+        self,
+        earliest: date,
+        latest: date,
+        *,
+        claimer: str,
+        stale_claim_before: int,
+        shards: Shards | None = None,
     ) -> list[PostCandidate]:
         """Every unposted, not-failed workout dated between ``earliest`` and
-        ``latest`` (UTC today ± 1 covers every timezone's today), with its
-        server's timezone and post time: the scheduler's one query per tick.
-        A claim older than ``stale_claim_before`` is a crash mid-post."""
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS},"
-            " COALESCE(s.timezone, :default_timezone) AS tz,"
-            " COALESCE(s.post_time, :default_post_time) AS at,"
-            " s.channel_id AS configured_channel_id"
-            " FROM workouts w LEFT JOIN guild_settings s ON s.guild_id = w.guild_id"
-            " WHERE w.message_id IS NULL AND w.post_error IS NULL"
-            " AND w.local_date BETWEEN :earliest AND :latest"
-            " AND (w.post_claimed_at IS NULL OR w.post_claimed_at < :stale)"
-            " ORDER BY w.local_date, w.id",
-            {
-                "earliest": earliest.isoformat(),
-                "latest": latest.isoformat(),
-                "stale": stale_claim_before,
-                "default_timezone": DEFAULT_TIMEZONE,
-                "default_post_time": DEFAULT_POST_TIME,
-            },
+        ``latest`` (UTC today ± 1 covers every timezone's today) of the servers
+        on ``shards`` (all when ``None``), with its server's timezone and post
+        time: the scheduler's one query per tick. A claim another process left
+        (``claimer`` is this process's boot id) or one older than
+        ``stale_claim_before`` is a crash mid-post."""
+        sql, params = candidates_query(
+            earliest, latest, claimer=claimer, stale_claim_before=stale_claim_before, shards=shards
         )
+        rows = await self._db.fetch_all(sql, params)
         return [
             PostCandidate(
                 workout=StoredWorkout.from_row(row),
@@ -243,15 +310,18 @@ class WorkoutQueries:
             for row in rows
         ]
 
-    async def claim(self, workout: StoredWorkout, *, now: int, stale_claim_before: int) -> bool:
-        """Mark ``workout`` as being posted. True for exactly one claimant;
-        a stale claim (a crash mid-post) may be taken over."""
+    async def claim(
+        self, workout: StoredWorkout, *, now: int, claimer: str, stale_claim_before: int
+    ) -> bool:
+        """Mark ``workout`` as being posted by ``claimer``. True for exactly
+        one claimant; a claim another process left, or an old one, is taken
+        over (the post is reconciled with the channel first)."""
         changed = await self._db.run(
             lambda tx: tx.execute(
-                "UPDATE workouts SET post_claimed_at = :now WHERE id = :id"
-                " AND message_id IS NULL"
-                " AND (post_claimed_at IS NULL OR post_claimed_at < :stale)",
-                {"id": workout.id, "now": now, "stale": stale_claim_before},
+                "UPDATE workouts SET post_claimed_at = :now, post_claimed_by = :claimer"
+                " WHERE id = :id AND message_id IS NULL"
+                f" AND {_CLAIMABLE.format(alias='')}",
+                {"id": workout.id, "now": now, "claimer": claimer, "stale": stale_claim_before},
             )
         )
         return changed == 1
@@ -266,7 +336,8 @@ class WorkoutQueries:
             lambda tx: tx.fetch_one(
                 "UPDATE workouts SET channel_id = :channel_id, message_id = :message_id,"
                 " posted_at = COALESCE(posted_at, :now), post_error = NULL,"
-                " post_claimed_at = NULL, posted_revision = :revision WHERE id = :id"
+                " post_claimed_at = NULL, post_claimed_by = NULL,"
+                " posted_revision = :revision WHERE id = :id"
                 f" RETURNING {_COLUMNS.replace('w.', '')}",
                 {
                     "id": workout_id,
@@ -302,7 +373,10 @@ class WorkoutQueries:
         )
 
     async def mark_failed(self, workout_id: int, error: str, *, tx: Executor | None = None) -> None:
-        sql = "UPDATE workouts SET post_error = :error, post_claimed_at = NULL WHERE id = :id"
+        sql = (
+            "UPDATE workouts SET post_error = :error, post_claimed_at = NULL,"
+            " post_claimed_by = NULL WHERE id = :id"
+        )
         params = {"id": workout_id, "error": error}
         if tx is not None:
             await tx.execute(sql, params)
@@ -310,10 +384,12 @@ class WorkoutQueries:
         await self._db.run(lambda own: own.execute(sql, params))
 
     async def forget_message(self, workout_id: int) -> None:
-        """The posted message is gone (deleted by someone): post it again."""
+        """The posted message is gone (deleted by someone): post it again, as
+        a new generation (a new nonce: Discord must not take it for the old)."""
         await self._db.run(
             lambda tx: tx.execute(
-                "UPDATE workouts SET message_id = NULL, channel_id = NULL WHERE id = :id",
+                "UPDATE workouts SET message_id = NULL, channel_id = NULL,"
+                " post_generation = post_generation + 1 WHERE id = :id",
                 {"id": workout_id},
             )
         )

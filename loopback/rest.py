@@ -67,6 +67,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# How long Discord remembers a message nonce for enforce_nonce ("a few minutes").
+NONCE_WINDOW_S = 300.0
 API = "/api/v10"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Files = dict[int, tuple[str, bytes]]
@@ -1040,6 +1042,18 @@ class RestApi:
                 return self.error(
                     request, 400, 50035, "Invalid Form Body", "invalid_form_body", errors=errors
                 )
+        nonce = data.get("nonce")
+        if nonce is not None and data.get("enforce_nonce"):
+            # Discord: with enforce_nonce, a message the same author created in
+            # the same channel with the same nonce within the past few minutes
+            # is returned instead of a second one being created.
+            key = (channel.id, str(nonce))
+            earlier = self.fake.nonces.get(key)
+            if earlier is not None:
+                message, at = earlier
+                if self.fake._loop_time() - at <= NONCE_WINDOW_S and not message.deleted:
+                    self.fake.nonce_hits += 1
+                    return self.json(self.fake.message_payload(message))
         msg = self.fake._new_message(
             channel,
             self.fake.bot_user,
@@ -1047,6 +1061,8 @@ class RestApi:
             self.make_attachments(data, files),
             type=19 if reference else 0,
         )
+        if nonce is not None:
+            self.fake.nonces[(channel.id, str(nonce))] = (msg, self.fake._loop_time())
         return self.json(self.fake.message_payload(msg))
 
     async def get_message(self, request: web.Request) -> web.Response:

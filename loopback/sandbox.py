@@ -40,12 +40,19 @@ LOOPBACK_TOKEN = "MTAxMDAwMDAwMDAwMDAwMDAx.GLoopb.loopback-token-not-a-real-secr
 Database = Path | str  # a SQLite file, or a postgresql:// URL
 
 
+def identify_interval(fake: FakeDiscord) -> float:
+    """The bot's IDENTIFY pacing on ``fake``: none unless the fake enforces
+    Discord's (a restart would otherwise wait out the 5 s of the previous start)."""
+    return fake.identify_interval if fake.enforce_identify_concurrency else 0.0
+
+
 def loopback_env(fake: FakeDiscord, database: Database, **extra: str) -> dict[str, str]:
     """Environment variables that point ``python -m bot`` at ``fake``."""
     env = {
         "DISCORD_TOKEN": fake.token,
         "DISCORD_API_URL": fake.api_url,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "IDENTIFY_INTERVAL": str(identify_interval(fake)),
     }
     if is_postgresql(database):
         env["DATABASE_URL"] = str(database)
@@ -71,6 +78,7 @@ def loopback_settings(
         "discord_api_url": fake.api_url,
         "discord_gateway_url": fake.gateway_url,
         "dev_guild_id": dev_guild_id,
+        "identify_interval": identify_interval(fake),
         **extra,
     }
     # _env_file=None: a developer's own .env must not leak into tests or the demo.

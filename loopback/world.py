@@ -77,6 +77,11 @@ class World:
         self._commands: dict[int | None, dict[int, dict[str, Any]]] = {None: {}}
         self._synced_scopes: set[int | None] = set()
         self.violations: list[Violation] = []
+        #: Message nonces by (channel id, nonce): a create with ``enforce_nonce``
+        #: that repeats one within a few minutes returns the first message.
+        self.nonces: dict[tuple[int, str], tuple[Message, float]] = {}
+        #: How many creates were answered with an earlier message by nonce.
+        self.nonce_hits = 0
         self.unknown_routes: list[str] = []
         self.transcript: list[str] = []
         #: Seconds the bot has to acknowledge an interaction (Discord: 3 s).

@@ -115,6 +115,9 @@ class Config(commands.GroupCog, group_name="config", group_description="Tracksid
     )
     async def show(self, interaction: discord.Interaction) -> None:
         shown = await settings.overview(
-            self.bot.db, actor_of(interaction), now=self.bot.clock.now()
+            self.bot.db,
+            actor_of(interaction),
+            now=self.bot.clock.now(),
+            served_by=self.bot.serving(interaction.guild_id),
         )
         await send_answer(interaction, shown, ephemeral=True)

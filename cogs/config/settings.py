@@ -102,7 +102,9 @@ async def set_coach_role(
     )
 
 
-async def overview(db: Database, admin: Actor, *, now: datetime) -> Answer:
+async def overview(
+    db: Database, admin: Actor, *, now: datetime, served_by: str | None = None
+) -> Answer:
     guild_id = admin.server()
     admin.require_manage_guild()
     settings, today = await server_today(db, guild_id, now)
@@ -110,10 +112,12 @@ async def overview(db: Database, admin: Actor, *, now: datetime) -> Answer:
         f"{long_date(w.local_date)}: {w.post_error}"
         for w in await WorkoutQueries(db).failed(guild_id, since=today)
     ]
-    return settings_answer(settings, failures)
+    return settings_answer(settings, failures, served_by)
 
 
-def settings_answer(settings: GuildSettings, failures: list[str]) -> Answer:
+def settings_answer(
+    settings: GuildSettings, failures: list[str], served_by: str | None = None
+) -> Answer:
     fields = [
         Field(
             "Workout channel",
@@ -132,6 +136,8 @@ def settings_answer(settings: GuildSettings, failures: list[str]) -> Answer:
     ]
     if failures:
         fields.append(Field("⚠️ Posts that failed", "\n".join(failures)))
+    if served_by is not None:
+        fields.append(Field("Served by", served_by))
     return Answer(
         kind="Settings",
         headline="Trackside settings",

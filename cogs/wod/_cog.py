@@ -21,6 +21,7 @@ from bot.permissions import actor_of
 from bot.replies import send_answer
 from cogs.wod import plan
 from cogs.wod.posting import WorkoutPoster, post_due
+from db.workouts import Shards
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,11 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         await self.bot.wait_until_ready()
 
     async def tick(self) -> list[int]:
-        """Post every due workout; returns the ids posted."""
-        posted = await post_due(self.bot.db, self.poster, self.bot.clock.now())
+        """Post every due workout of this process's shards; returns the ids posted."""
+        shards = Shards(self.bot.shard_count or 1, tuple(self.bot.shards_run))
+        posted = await post_due(
+            self.bot.db, self.poster, self.bot.clock.now(), claimer=self.bot.boot_id, shards=shards
+        )
         self.ticked.set()
         return posted
 

@@ -26,7 +26,7 @@ from bot.domain.schedule import candidate_window, is_due
 from cogs.splits.views import BUTTON_ID, post_view
 from cogs.wod.rendering import long_date, render_workout, workout_content
 from db.base import Database
-from db.workouts import StoredWorkout, WorkoutQueries
+from db.workouts import Shards, StoredWorkout, WorkoutQueries
 
 if TYPE_CHECKING:
     from bot.app import Trackside
@@ -50,13 +50,21 @@ class Poster(Protocol):
     async def remove(self, workout: StoredWorkout) -> None: ...
 
 
-async def post_due(db: Database, poster: Poster, now: datetime) -> list[int]:
-    """The scheduler's tick: post every workout whose local date is today in
-    its server's timezone, whose post time has passed and which is not posted
-    yet (one query for every server); returns the ids posted."""
+async def post_due(
+    db: Database, poster: Poster, now: datetime, *, claimer: str, shards: Shards | None = None
+) -> list[int]:
+    """The scheduler's tick: post every workout of the servers on ``shards``
+    whose local date is today in its server's timezone, whose post time has
+    passed and which is not posted yet (one query for all of them); returns
+    the ids posted. ``claimer`` is this process's boot id: a claim another
+    process left is a dead predecessor's, taken over at once."""
     earliest, latest = candidate_window(now)
     candidates = await WorkoutQueries(db).post_candidates(
-        earliest, latest, stale_claim_before=epoch_ms(now - CLAIM_TIMEOUT)
+        earliest,
+        latest,
+        claimer=claimer,
+        stale_claim_before=epoch_ms(now - CLAIM_TIMEOUT),
+        shards=shards,
     )
     posted: list[int] = []
     for candidate in candidates:
@@ -68,6 +76,12 @@ async def post_due(db: Database, poster: Poster, now: datetime) -> list[int]:
         if done:
             posted.append(workout.id)
     return posted
+
+
+def post_nonce(workout: StoredWorkout) -> str:
+    """The post's nonce (25 characters at most): the workout and its posting
+    generation, so a message posted anew after its deletion is a new one."""
+    return f"w{workout.id}g{workout.post_generation}"
 
 
 def _failure_text(error: discord.HTTPException, channel_id: int) -> str:
@@ -100,7 +114,10 @@ class WorkoutPoster:
         Returns (posted, what happened) for the caller's confirmation.
         """
         if not await self.workouts.claim(
-            workout, now=self._now(), stale_claim_before=self._stale_before()
+            workout,
+            now=self._now(),
+            claimer=self.bot.boot_id,
+            stale_claim_before=self._stale_before(),
         ):
             return False, ALREADY_POSTING
         channel = self.bot.get_partial_messageable(channel_id, guild_id=workout.guild_id)
@@ -115,6 +132,10 @@ class WorkoutPoster:
                 files=rendered.discord_files(),
                 view=post_view(workout),  # type: ignore[arg-type]
                 allowed_mentions=discord.AllowedMentions.none(),
+                # discord.py sends it with enforce_nonce: should a previous
+                # attempt (a process killed before it heard back) have created
+                # the message, Discord returns that one instead of a second.
+                nonce=post_nonce(workout),
             )
         except discord.DiscordServerError as error:
             # Transient (Discord's 5xx, which discord.py has already retried):

@@ -21,7 +21,7 @@ from db.base import Executor
 from db.migrations import Migration, load_migrations
 from db.sqlite import BUSY_TIMEOUT_MS, SQLiteDatabase
 from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
-from db.workouts import NewWorkout, WorkoutQueries
+from db.workouts import NewWorkout, Shards, WorkoutQueries, candidates_query
 
 # What each back end raises for a statement that is wrong (a bug, not a fault
 # of its environment): its own error, never a StorageError, never retried.
@@ -239,6 +239,50 @@ async def test_app_state_upserts(database: Database) -> None:
     assert await state.get("hash") == "two"
 
 
+async def test_app_state_compare_and_set_moves_only_from_the_expected_value(
+    database: Database,
+) -> None:
+    state = AppState(database)
+    assert await state.compare_and_set("hash", None, "one") is True  # absent → set
+    assert await state.compare_and_set("hash", None, "other") is False  # no longer absent
+    assert await state.get("hash") == "one"
+    assert await state.compare_and_set("hash", "stale", "two") is False
+    assert await state.get("hash") == "one"
+    assert await state.compare_and_set("hash", "one", "two") is True
+    assert await state.get("hash") == "two"
+    # The same value again (a forced sync) still counts as this call moving it.
+    assert await state.compare_and_set("hash", "two", "two") is True
+    # Expecting a value of a key that is absent creates nothing.
+    assert await state.compare_and_set("other", "x", "y") is False
+    assert await state.get("other") is None
+    assert await _keys(database) == ["hash"]
+
+
+async def test_processes_racing_compare_and_set_move_it_once(new_database: Path | str) -> None:
+    """Two handles on one database (two processes): of the calls racing from
+    the same expected value, exactly one moves it, and the stored value is its."""
+    first = await open_database(new_database)
+    second = await open_database(new_database)
+    try:
+        await first.migrate()
+        handles = [first, second, first, second]
+        # From absent (the first sync ever), then from a stored value.
+        for expected in (None, "stored"):
+            if expected is not None:
+                await AppState(first).set("hash", expected)
+            moved = await asyncio.gather(
+                *(
+                    AppState(handle).compare_and_set("hash", expected, f"value-{n}")
+                    for n, handle in enumerate(handles)
+                )
+            )
+            assert moved.count(True) == 1, moved
+            assert await AppState(second).get("hash") == f"value-{moved.index(True)}"
+    finally:
+        await first.close()
+        await second.close()
+
+
 async def test_pace_history_is_newest_first_and_per_user(database: Database) -> None:
     history = PaceHistory(database)
     for i in range(12):
@@ -391,6 +435,36 @@ async def test_migration_0005_gives_old_splits_their_owner_and_bests_still_hold(
         assert await queries.bests(7, 3) == {Decimal(250): 30_100, Decimal(300): 37_470}
     finally:
         await db.close()
+
+
+@pytest.mark.sqlite
+async def test_the_scheduler_query_on_some_shards_reads_the_unposted_index(
+    sqlite_database: SQLiteDatabase,
+) -> None:
+    # PostgreSQL's plan for the same query: test_postgresql.py.
+    await sqlite_database.run(
+        lambda tx: tx.execute(
+            "WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM g WHERE n < 18299)"
+            " INSERT INTO workouts (guild_id, local_date, text, parsed, author_id,"
+            " origin_channel_id, message_id, created_at, updated_at)"
+            " SELECT (1000 + n % 50) << 22, date('2025-12-01', '+' || (n / 50) || ' days'),"
+            " 'x', '[]', 1, 1, CASE WHEN n / 50 < 364 THEN n END, 1, 1 FROM g"
+        )
+    )
+    await sqlite_database.fetch_all("ANALYZE")
+    sql, params = candidates_query(
+        date(2026, 11, 30),
+        date(2026, 12, 2),
+        claimer="b00t",
+        stale_claim_before=0,
+        shards=Shards(12, (0, 1, 2, 3)),
+    )
+    plan = await sqlite_database.fetch_all("EXPLAIN QUERY PLAN " + sql, params)
+    details = " ".join(str(row["detail"]) for row in plan)
+    assert "SCAN w" not in details, details
+    assert "USING INDEX workouts_unposted" in details, details
+    rows = await sqlite_database.fetch_all(sql, params)
+    assert len(rows) == sum(1 for g in range(50) if (1000 + g) % 12 < 4) * 2
 
 
 @pytest.mark.sqlite

@@ -12,6 +12,7 @@ import os
 import secrets
 import socket
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -22,6 +23,7 @@ from db.base import Executor
 from db.migrations import Migration, load_migrations
 from db.postgresql import BUSY_TIMEOUT_MS, MIGRATION_LOCK, PostgresDatabase, translate
 from db.postgresql import with_database as other_database
+from db.workouts import Shards, candidates_query
 from tests.conftest import create_postgres_database
 
 pytestmark = pytest.mark.postgresql
@@ -266,6 +268,41 @@ async def test_a_personal_best_is_one_index_probe_not_a_history_scan(
     lines = "\n".join(str(row["QUERY PLAN"]) for row in plan)
     assert "Limit" in lines and "using splits_best on splits" in lines, lines
     assert "Seq Scan" not in lines and "Aggregate" not in lines, lines
+
+
+async def test_the_scheduler_query_on_some_shards_reads_the_unposted_index(
+    database: PostgresDatabase,
+) -> None:
+    # A year of posted history in 50 servers, a few unposted around today: a
+    # process running 4 of 12 shards must still reach its candidates through
+    # the partial index, the shard condition a filter on those few rows.
+    await database.run(
+        lambda tx: tx.execute(
+            "INSERT INTO workouts (guild_id, local_date, text, parsed, author_id,"
+            " origin_channel_id, message_id, created_at, updated_at)"
+            " SELECT (1000 + g % 50)::bigint << 22,"
+            " to_char(DATE '2025-12-01' + g / 50, 'YYYY-MM-DD'),"
+            " 'x', '[]', 1, 1, CASE WHEN g / 50 < 364 THEN g END, 1, 1"
+            " FROM generate_series(0, 50 * 366 - 1) AS g"
+        )
+    )
+    await database.fetch_all("ANALYZE workouts")
+    sql, params = candidates_query(
+        date(2026, 11, 30),
+        date(2026, 12, 2),
+        claimer="b00t",
+        stale_claim_before=0,
+        shards=Shards(12, (0, 1, 2, 3)),
+    )
+    plan = "\n".join(
+        str(row["QUERY PLAN"]) for row in await database.fetch_all("EXPLAIN " + sql, params)
+    )
+    assert "workouts_unposted" in plan and "Seq Scan on workouts" not in plan, plan
+    # The shard condition filters the rows the index found.
+    assert "Filter:" in plan and "(guild_id >> 22) %" in plan, plan
+    rows = await database.fetch_all(sql, params)
+    expected = sum(1 for g in range(50) if ((1000 + g) % 12) in (0, 1, 2, 3)) * 2
+    assert len(rows) == expected
 
 
 # ---------------------------------------------------------------- the environment

@@ -217,6 +217,8 @@ async def test_a_lock_held_by_another_process_gets_a_busy_reply_then_the_retry_w
     [record] = [r for r in caplog.records if error_id in r.getMessage()]
     assert "is locked by another process" in record.getMessage()
     assert "splits submit" in record.getMessage()
+    # The operator's log names who served it (one process here: shard 0 of 1).
+    assert re.search(r"\(Shard 0 of 1, process [0-9a-f]{8} on \S+\)", record.getMessage())
     assert await club.split_counts(club.ben.id) == []
 
     again = await _submit(club, club.ben)  # the lock is gone: the bot kept running

@@ -13,7 +13,8 @@ import pytest
 
 from loopback import FakeDiscord
 from loopback.sandbox import LOOPBACK_TOKEN, Database, subprocess_environment
-from tests.e2e.conftest import build_world, read_rows
+from tests.e2e.bot_process import BotProcess
+from tests.e2e.conftest import build_world, fresh_database, read_rows
 
 WRONG_BUT_WELL_FORMED = "MTAxMDAwMDAwMDAwMDAwMDAy.GWrong.this-token-is-not-the-one-discord-knows"
 
@@ -99,3 +100,67 @@ async def test_missing_or_malformed_token_is_one_line(
     assert process.returncode == 2
     assert stderr.decode().strip().startswith(expected)
     assert len(stderr.decode().strip().splitlines()) == 1
+
+
+def _said(process: BotProcess) -> list[str]:
+    """What the process told the operator (its one-line failures)."""
+    return [line for line in process.lines if line.startswith("trackside:")]
+
+
+@pytest.mark.sqlite
+async def test_sqlite_with_some_shards_exits_2_saying_postgresql_is_needed(
+    tmp_path: Path, new_database: Database
+) -> None:
+    async with FakeDiscord(token=LOOPBACK_TOKEN, shard_count=4) as fake:
+        bot = await BotProcess.start(
+            fake, new_database, cwd=tmp_path, SHARD_COUNT="4", SHARD_IDS="0-1"
+        )
+        assert await bot.exited() == 2
+        assert fake.rest.request_count == 0  # refused before Discord heard of it
+    assert _said(bot) == [
+        "trackside: SHARD_IDS runs only some shards, which needs PostgreSQL (DATABASE_URL): "
+        "SQLite serves one process running every shard."
+    ]
+    assert len(bot.lines) == 1, bot.log
+    assert not await asyncio.to_thread(Path(new_database).exists)
+
+
+async def test_a_second_process_for_running_shards_exits_1_naming_them(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """SQLite: one process per file, the refusal names the holder's pid.
+    PostgreSQL (a whole database: advisory locks are per database): processes
+    for shards 0-1 and 1-2 of 4 overlap on shard 1, refused by name; the
+    refused one never IDENTIFYs."""
+    database = await fresh_database(backend, tmp_path, request)
+    shards = {"SHARD_COUNT": "4", "SHARD_IDS": "0-1"} if backend == "postgresql" else {}
+    # max_concurrency 4: each shard in its own bucket, so no 5 s IDENTIFY pacing.
+    async with FakeDiscord(
+        token=LOOPBACK_TOKEN, shard_count=4 if shards else 1, max_concurrency=4
+    ) as fake:
+        running = await BotProcess.start(fake, database, cwd=tmp_path, **shards)
+        try:
+            await running.alive_while(fake.wait_for_shards([0, 1] if shards else [0], 30))
+            identifies = fake.gateway_stats.identifies
+            if shards:
+                shards["SHARD_IDS"] = "1-2"
+            second = await BotProcess.start(fake, database, cwd=tmp_path, **shards)
+            assert await second.exited() == 1, second.log
+            assert fake.gateway_stats.identifies == identifies  # it never connected
+            assert running.process.returncode is None  # the running one carries on
+        finally:
+            code = await running.stop()
+        assert code == 0, running.log
+        fake.assert_clean()
+    if backend == "postgresql":
+        expected = (
+            "trackside: shard 1 (of 4) is already run by another live Trackside process: "
+            "stop it, or start this one for other shards."
+        )
+    else:
+        expected = (
+            f"trackside: another Trackside process (pid {running.process.pid}) is using the "
+            f"database {database}: stop it first (one bot process per SQLite file)."
+        )
+    assert _said(second) == [expected], second.log
+    assert "Traceback" not in second.log

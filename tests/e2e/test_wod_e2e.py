@@ -7,6 +7,7 @@ other day belongs to one test, so none depends on what another wrote."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -82,6 +83,7 @@ async def test_config_channel_and_show(club: Club, clean_fake) -> None:
     fields = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}
     assert fields["Workout channel"] == f"<#{club.workouts.id}>"
     assert fields["Post time"] == "06:00" and fields["Timezone"] == "UTC"
+    assert re.fullmatch(r"Shard 0 of 1, process [0-9a-f]{8} on \S+", fields["Served by"])
 
 
 async def test_athletes_cannot_configure_or_post(club: Club, clean_fake) -> None:

@@ -516,6 +516,28 @@ async def test_rest_message_lifecycle(fake: FakeDiscord, world: World, bot: Loop
     assert [v.kind for v in fake.take_violations()] == ["edit_foreign_message", "unknown_message"]
 
 
+async def test_enforced_nonce_returns_the_first_message(
+    fake: FakeDiscord, world: World, bot: LoopBot
+) -> None:
+    """Discord answers a repeated create with ``enforce_nonce`` with the message
+    it already made: how a process that died after posting does not post twice."""
+    channel = bot.get_channel(world.results.id)
+    assert isinstance(channel, discord.TextChannel)
+    before = len(fake.messages(world.results))
+    hits = fake.nonce_hits
+    first = await channel.send("WOD", nonce="w7g0")
+    again = await channel.send("WOD", nonce="w7g0")
+    assert again.id == first.id and fake.nonce_hits == hits + 1
+    other = await channel.send("WOD", nonce="w7g1")
+    assert other.id != first.id
+    assert len(fake.messages(world.results)) == before + 2
+    await first.delete()
+    after_delete = await channel.send("WOD", nonce="w7g0")
+    assert after_delete.id not in (first.id, other.id)
+    await other.delete()
+    await after_delete.delete()
+
+
 async def test_rest_lookups(fake: FakeDiscord, world: World, bot: LoopBot) -> None:
     info = await bot.application_info()
     assert info.id == fake.application_id and info.owner.id == fake.app_owner.id

@@ -191,6 +191,13 @@ async def test_overview_lists_the_settings_and_failed_posts(db) -> None:
     ]
 
 
+async def test_overview_names_the_shard_and_process_that_served(db) -> None:
+    served = "Shard 5 of 12, process 3fa9c2d1 on track-2"
+    answer = await settings.overview(db, ADMIN, now=NOW, served_by=served)
+    assert answer.fields[-1].name == "Served by"
+    assert answer.fields[-1].value == "Shard 5 of 12, process 3fa9c2d1 on track-2"
+
+
 # ---------------------------------------------------------------- who may
 @pytest.mark.parametrize("who", [ROLE_COACH, ADMIN_IN_DM], ids=["coach-role", "dm"])
 async def test_non_admins_change_nothing(db, who: Actor) -> None:
