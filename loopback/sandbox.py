@@ -93,9 +93,12 @@ async def running_bot(
     dev_guild_id: int | None = None,
     clock: Clock | None = None,
     ready_timeout: float = 15.0,
+    **settings_values: object,
 ) -> AsyncIterator[Trackside]:
-    """Start Trackside on ``fake`` and yield it once it is connected and ready."""
-    settings = loopback_settings(fake, database_at, dev_guild_id=dev_guild_id)
+    """Start Trackside on ``fake`` and yield it once it is connected and ready.
+    ``settings_values`` are more settings (``shard_count=2, shard_ids=[1]``:
+    one process of several, each with a database handle of its own)."""
+    settings = loopback_settings(fake, database_at, dev_guild_id=dev_guild_id, **settings_values)
     database = await open_database(settings.database, pool_size=settings.database_pool_size)
     # on_ready fires guild_ready_timeout after the last GUILD_CREATE: 2 s by
     # default, pointless on a loopback Discord that sends them all at once.

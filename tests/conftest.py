@@ -25,7 +25,7 @@ import pytest_asyncio
 
 from bot.app import EXTENSIONS, Trackside
 from bot.settings import Settings
-from db import open_database
+from db import Database, open_database
 from tests.postgres_server import ThrowawayPostgres, server_binaries
 
 # Shaped like a bot token; never sent anywhere.
@@ -99,6 +99,15 @@ async def new_database(backend: str, tmp_path: Path, request: pytest.FixtureRequ
         return tmp_path / "trackside.db"
     admin = request.getfixturevalue("postgres_admin_url")
     return await create_postgres_schema(admin)
+
+
+@pytest_asyncio.fixture
+async def db(new_database: Path | str) -> AsyncIterator[Database]:
+    """An open, migrated, empty database of ``backend``, closed afterwards."""
+    database = await open_database(new_database)
+    await database.migrate()
+    yield database
+    await database.close()
 
 
 @pytest.fixture

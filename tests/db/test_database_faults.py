@@ -25,14 +25,6 @@ NOT_NULL = {"sqlite": sqlite3.IntegrityError, "postgresql": asyncpg.NotNullViola
 
 
 @pytest.fixture
-async def database(new_database: Path | str) -> AsyncIterator[Database]:
-    db = await open_database(new_database)
-    await db.migrate()
-    yield db
-    await db.close()
-
-
-@pytest.fixture
 async def sqlite_database(tmp_path: Path) -> AsyncIterator[SQLiteDatabase]:
     db = await open_database(tmp_path / "trackside.db")
     assert isinstance(db, SQLiteDatabase)

@@ -30,14 +30,6 @@ DUPLICATE_KEY = {"sqlite": sqlite3.IntegrityError, "postgresql": asyncpg.UniqueV
 
 
 @pytest.fixture
-async def database(new_database: Path | str) -> AsyncIterator[Database]:
-    db = await open_database(new_database)
-    await db.migrate()
-    yield db
-    await db.close()
-
-
-@pytest.fixture
 async def sqlite_database(tmp_path: Path) -> AsyncIterator[SQLiteDatabase]:
     db = await open_database(tmp_path / "nested" / "trackside.db")
     assert isinstance(db, SQLiteDatabase)

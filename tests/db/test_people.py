@@ -24,14 +24,6 @@ CLUB, ROAD, TRACK = 2**61 + 1, 2**61 + 2, 2**61 + 3
 
 
 @pytest.fixture
-async def database(new_database: Path | str) -> AsyncIterator[Database]:
-    db = await open_database(new_database)
-    await db.migrate()
-    yield db
-    await db.close()
-
-
-@pytest.fixture
 async def second_handle(new_database: Path | str, database: Database) -> AsyncIterator[Database]:
     """Another process's handle on the same database."""
     db = await open_database(new_database)

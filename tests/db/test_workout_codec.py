@@ -5,9 +5,7 @@ last test stores workouts through the query class on both back ends."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.domain.errors import InputError
 from bot.domain.workout import parse_workout
-from db import Database, open_database
+from db import Database
 from db.workout_codec import workout_from_json, workout_to_json
 from db.workouts import NewWorkout, WorkoutQueries
 
@@ -69,14 +67,6 @@ def test_every_parsed_workout_comes_back_as_it_was_stored(text: str) -> None:
     except InputError:
         return
     assert workout_from_json(workout_to_json(workout)) == workout
-
-
-@pytest.fixture
-async def database(new_database: Path | str) -> AsyncIterator[Database]:
-    db = await open_database(new_database)
-    await db.migrate()
-    yield db
-    await db.close()
 
 
 async def test_a_stored_workout_reads_back_as_it_was_parsed(database: Database) -> None:

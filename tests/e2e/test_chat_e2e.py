@@ -12,11 +12,11 @@ import discord
 import pytest
 import pytest_asyncio
 
-from bot.app import Trackside, build_bot
+from bot.app import Trackside
 from bot.clock import ManualClock
-from db import PaceHistory, open_database
+from db import PaceHistory
 from loopback import MANAGE_GUILD, FakeDiscord
-from loopback.sandbox import LOOPBACK_TOKEN, Database, loopback_settings, running_bot
+from loopback.sandbox import LOOPBACK_TOKEN, Database, running_bot
 from tests.e2e.conftest import CLUB_START, INVITE_PERMISSIONS, Club, build_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -338,30 +338,6 @@ async def test_a_restart_keeps_the_cooldown(new_database: Database) -> None:
             fake.assert_clean()
 
 
-@contextlib.asynccontextmanager
-async def _process(fake: FakeDiscord, database: Database, shards: list[int], clock: ManualClock):
-    """One process of a sharded deployment, as ``running_bot`` starts one:
-    the given shards of the fake's, a database handle of its own."""
-    settings = loopback_settings(fake, database, shard_count=fake.shard_count, shard_ids=shards)
-    db = await open_database(settings.database, pool_size=settings.database_pool_size)
-    bot = build_bot(settings, db, clock, guild_ready_timeout=0.05)
-    runner = asyncio.create_task(bot.start(settings.token))
-    try:
-        ready = asyncio.create_task(asyncio.wait_for(bot.wait_until_ready(), 20))
-        done, _ = await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
-        if runner in done:
-            ready.cancel()
-            runner.result()
-            raise RuntimeError("the bot stopped before it was ready")
-        ready.result()
-        yield bot
-    finally:
-        await bot.close()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await asyncio.wait_for(runner, 10)
-        await db.close()
-
-
 @pytest.mark.postgresql  # several processes share PostgreSQL only
 async def test_one_person_flooding_two_servers_on_two_processes_is_held_to_one_count(
     new_database: Database,
@@ -394,8 +370,10 @@ async def test_one_person_flooding_two_servers_on_two_processes_is_held_to_one_c
                 )
 
             async with (
-                _process(fake, new_database, [0], clock) as first,
-                _process(fake, new_database, [1], clock) as second,
+                running_bot(fake, new_database, clock=clock, shard_count=2, shard_ids=[0]) as first,
+                running_bot(
+                    fake, new_database, clock=clock, shard_count=2, shard_ids=[1]
+                ) as second,
             ):
                 assert first.get_guild(road.id) is None  # each holds its own shard's server
                 assert second.get_guild(track.id) is None

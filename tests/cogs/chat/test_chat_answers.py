@@ -5,18 +5,14 @@ and no Discord."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
-
-import pytest_asyncio
 
 from bot.clock import epoch_ms
 from bot.domain.workout import parse_workout
 from bot.permissions import Actor
 from cogs.chat.answers import HELP_TEXT, Server, reply
 from cogs.splits.submit import submit_splits
-from db import open_database
 from db.history import PaceHistory
 from db.workouts import NewWorkout, StoredWorkout, WorkoutQueries
 
@@ -27,14 +23,6 @@ SEED = "4 x 250m sprint + 1 x 300m"
 ANA = Actor(user_id=11, name="Ana", guild_id=CLUB, manage_guild=False)
 ANA_IN_DM = Actor(user_id=11, name="Ana", guild_id=None, manage_guild=False)
 TRY = "Try “what's 37.47 for 300m per 400?” or “3:56.13 mile, what 1500 is that?”"
-
-
-@pytest_asyncio.fixture
-async def db(new_database: Path | str) -> AsyncIterator:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 class Shared:

@@ -21,14 +21,6 @@ ANSWER, SLOW_DOWN, IGNORE = Verdict.ANSWER, Verdict.SLOW_DOWN, Verdict.IGNORE
 
 
 @pytest.fixture
-async def db(new_database: Path | str) -> AsyncIterator[Database]:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
-
-
-@pytest.fixture
 async def other_process(new_database: Path | str, db: Database) -> AsyncIterator[Database]:
     """A second process's handle on the same database."""
     database = await open_database(new_database)

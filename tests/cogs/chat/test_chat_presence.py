@@ -5,11 +5,8 @@ says they left is forgotten. SQLite and PostgreSQL, no Discord."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from cogs.chat.answers import Server
 from cogs.chat.presence import GONE, REFRESH_MS, Gone, ServerUse
@@ -19,14 +16,6 @@ from db.people import ServerMembers
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ANA, BEN = 11, 12
 TRACK, ROAD, HILLS, QUIET = 1001, 2002, 3003, 4004
-
-
-@pytest.fixture
-async def db(new_database: Path | str) -> AsyncIterator[Database]:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 class Discord:

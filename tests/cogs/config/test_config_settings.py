@@ -4,12 +4,9 @@ only) and the overview, with a real database (SQLite and PostgreSQL); no Discord
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from discord import app_commands
 
 from bot.clock import epoch_ms
@@ -19,7 +16,6 @@ from bot.errors import NotAllowed
 from bot.permissions import Actor
 from cogs.config import settings
 from cogs.config.settings import ChannelSeen
-from db import open_database
 from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.workouts import NewWorkout, WorkoutQueries
 
@@ -32,14 +28,6 @@ ROLE_COACH = Actor(
 )
 ADMIN_IN_DM = Actor(user_id=1, name="Admin", guild_id=None, manage_guild=False)
 REFUSAL = "Only members with Manage Server can change Trackside's settings."
-
-
-@pytest_asyncio.fixture
-async def db(new_database: Path | str) -> AsyncIterator:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 async def _stored(db) -> GuildSettings:

@@ -4,12 +4,9 @@ first. A real database (SQLite and PostgreSQL); no Discord."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from bot.clock import epoch_ms
 from bot.domain.errors import InputError
@@ -17,7 +14,7 @@ from bot.permissions import Actor
 from bot.replies import Answer
 from cogs.pace import answers
 from cogs.pace.history import answered, history, inputs_text
-from db import DatabaseBusy, open_database
+from db import DatabaseBusy
 from db.history import PaceHistory
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -25,14 +22,6 @@ GUILD = 1001
 ANA = Actor(user_id=11, name="Ana", guild_id=GUILD, manage_guild=False)
 BEN = Actor(user_id=12, name="Ben", guild_id=GUILD, manage_guild=False)
 ANA_IN_DM = Actor(user_id=11, name="Ana", guild_id=None, manage_guild=False)
-
-
-@pytest_asyncio.fixture
-async def db(new_database: Path | str) -> AsyncIterator:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 async def _convert(db, asker: Actor, time: str, distance: str, *, now: datetime = NOW) -> Answer:

@@ -3,12 +3,8 @@ athlete's history and the delete texts, as plain data (no Discord)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
-
-import pytest_asyncio
 
 from bot.clock import epoch_ms
 from bot.domain.workout import parse_workout
@@ -24,7 +20,6 @@ from cogs.splits.rendering import (
     submission_answer,
 )
 from cogs.splits.submit import submit_splits
-from db import open_database
 from db.submissions import StoredSplit, StoredSubmission
 from db.workouts import NewWorkout, WorkoutQueries
 
@@ -42,14 +37,6 @@ SEED_TABLE = [
     "  5  300 m    37.47    49.96",
 ]
 ANA = Actor(user_id=11, name="Ana", guild_id=GUILD, manage_guild=False)
-
-
-@pytest_asyncio.fixture
-async def db(new_database: Path | str) -> AsyncIterator:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 async def _workout(db, text: str, title: str | None) -> None:

@@ -3,13 +3,10 @@ database (SQLite and PostgreSQL) with the seed workout; no Discord."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from discord import app_commands
 
 from bot.clock import epoch_ms
@@ -18,7 +15,6 @@ from bot.domain.workout import parse_workout
 from bot.permissions import Actor
 from cogs.splits.rendering import submission_answer
 from cogs.splits.submit import PersonalBest, submit_splits
-from db import open_database
 from db.guild_settings import GuildSettingsQueries
 from db.submissions import SubmissionQueries
 from db.workouts import NewWorkout, WorkoutQueries
@@ -29,14 +25,6 @@ GUILD = 1001
 SEED = "4 x 250m sprint + 1 x 300m"
 SEED_SPLITS = "29.78 / 29.98 31.31 / 31.20 37.47"
 ANA = Actor(user_id=11, name="Ana", guild_id=GUILD, manage_guild=False)
-
-
-@pytest_asyncio.fixture
-async def db(new_database: Path | str) -> AsyncIterator:
-    database = await open_database(new_database)
-    await database.migrate()
-    yield database
-    await database.close()
 
 
 async def _seed(db, day: date = TODAY, text: str = SEED, guild_id: int = GUILD):
