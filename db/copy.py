@@ -29,6 +29,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app_state", ("key",)),
     ("guild_settings", ("guild_id",)),
     ("pace_answers", ("id",)),
+    ("training_groups", ("id",)),
     ("workouts", ("id",)),
     ("submissions", ("id",)),
     ("splits", ("submission_id", "rep")),
@@ -36,7 +37,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("server_members", ("user_id", "guild_id")),
 )
 # Tables whose id the back end generates: their counter must pass the copied ids.
-IDENTITIES = ("pace_answers", "workouts", "submissions")
+IDENTITIES = ("pace_answers", "training_groups", "workouts", "submissions")
 _BATCH = 200  # rows per INSERT statement
 
 

@@ -1,4 +1,5 @@
-"""Split submissions: one per athlete per server per day, with its splits."""
+"""Split submissions with their splits: one per athlete per workout (its
+server, day, group and session), or per day when there was no workout."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ class StoredSubmission:
     splits: tuple[StoredSplit, ...]
     workout_title: str | None = None
     workout_text: str | None = None
+    group_id: int = 0  # the workout's group (0: the team's, or no workout)
+    session: str = ""  # the workout's session ("": the main one, or no workout)
+    source: str = "typed"  # "typed" (command or form) or "file" (a watch file)
 
     @property
     def distances(self) -> tuple[Decimal, ...]:
@@ -55,6 +59,9 @@ class NewSubmission:
     athlete_name: str
     note: str | None
     splits: Sequence[StoredSplit]
+    group_id: int = 0  # the workout's, copied: part of the key
+    session: str = ""
+    source: str = "typed"
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,8 @@ class SaveResult:
 
 _SELECT = (
     "SELECT s.id, s.guild_id, s.local_date, s.workout_id, s.athlete_id, s.athlete_name,"
-    " s.note, s.total_ms, s.total_m, s.created_at, s.updated_at,"
-    " w.title AS workout_title, w.text AS workout_text,"
+    " s.note, s.total_ms, s.total_m, s.created_at, s.updated_at, s.group_id, s.session,"
+    " s.source, w.title AS workout_title, w.text AS workout_text,"
     " p.rep, p.distance_m, p.time_ms, p.target_ms"
     " FROM submissions s"
     " JOIN splits p ON p.submission_id = s.id"
@@ -112,6 +119,9 @@ def _group(rows: Sequence[Row]) -> list[StoredSubmission]:
                 splits=tuple(entry["splits"]),
                 workout_title=row["workout_title"],
                 workout_text=row["workout_text"],
+                group_id=int(row["group_id"]),
+                session=str(row["session"]),
+                source=str(row["source"]),
             )
         )
     return result
@@ -205,6 +215,9 @@ class SubmissionQueries:
             "note": new.note,
             "total_ms": total_ms,
             "total_m": metres_text(total_m),
+            "group_id": new.group_id,
+            "session": new.session,
+            "source": new.source,
             "now": now,
         }
 
@@ -217,20 +230,24 @@ class SubmissionQueries:
                 await tx.execute(
                     "DELETE FROM splits WHERE submission_id = (SELECT id FROM submissions"
                     " WHERE guild_id = :guild_id AND local_date = :local_date"
-                    " AND athlete_id = :athlete_id)",
+                    " AND athlete_id = :athlete_id AND group_id = :group_id"
+                    " AND session = :session)",
                     params,
                 )
                 > 0
             )
             row = await tx.fetch_one(
                 "INSERT INTO submissions (guild_id, local_date, workout_id, athlete_id,"
-                " athlete_name, note, total_ms, total_m, created_at, updated_at)"
+                " athlete_name, note, total_ms, total_m, group_id, session, source,"
+                " created_at, updated_at)"
                 " VALUES (:guild_id, :local_date, :workout_id, :athlete_id, :athlete_name,"
-                " :note, :total_ms, :total_m, :now, :now)"
-                " ON CONFLICT (guild_id, local_date, athlete_id) DO UPDATE SET"
+                " :note, :total_ms, :total_m, :group_id, :session, :source, :now, :now)"
+                " ON CONFLICT (guild_id, local_date, athlete_id, group_id, session)"
+                " DO UPDATE SET"
                 " workout_id = excluded.workout_id, athlete_name = excluded.athlete_name,"
                 " note = excluded.note, total_ms = excluded.total_ms,"
-                " total_m = excluded.total_m, updated_at = excluded.updated_at"
+                " total_m = excluded.total_m, source = excluded.source,"
+                " updated_at = excluded.updated_at"
                 " RETURNING id, created_at, updated_at,"
                 " (SELECT title FROM workouts WHERE id = submissions.workout_id) AS workout_title,"
                 " (SELECT text FROM workouts WHERE id = submissions.workout_id) AS workout_text",
@@ -262,15 +279,46 @@ class SubmissionQueries:
                 ),
                 workout_title=row["workout_title"],
                 workout_text=row["workout_text"],
+                group_id=new.group_id,
+                session=new.session,
+                source=new.source,
             )  # fmt: skip
             return SaveResult(stored, replaced, previous)
 
         return await unit(tx) if tx is not None else await self._db.run(unit)
 
     async def get(
-        self, guild_id: int, local_date: date, athlete_id: int
+        self,
+        guild_id: int,
+        local_date: date,
+        athlete_id: int,
+        *,
+        group_id: int = 0,
+        session: str = "",
     ) -> StoredSubmission | None:
+        """The athlete's submission to that day's workout of ``group_id`` and
+        ``session`` (by default the team's main one, or the day's own)."""
         found = _group(
+            await self._db.fetch_all(
+                _SELECT + " WHERE s.guild_id = :guild_id AND s.local_date = :local_date"
+                " AND s.athlete_id = :athlete_id AND s.group_id = :group_id"
+                " AND s.session = :session ORDER BY s.id, p.rep",
+                {
+                    "guild_id": guild_id,
+                    "local_date": local_date.isoformat(),
+                    "athlete_id": athlete_id,
+                    "group_id": group_id,
+                    "session": session,
+                },
+            )
+        )
+        return found[0] if found else None
+
+    async def of_athlete_on(
+        self, guild_id: int, local_date: date, athlete_id: int
+    ) -> list[StoredSubmission]:
+        """Every submission of the athlete that day (one per workout)."""
+        return _group(
             await self._db.fetch_all(
                 _SELECT + " WHERE s.guild_id = :guild_id AND s.local_date = :local_date"
                 " AND s.athlete_id = :athlete_id ORDER BY s.id, p.rep",
@@ -281,7 +329,6 @@ class SubmissionQueries:
                 },
             )
         )
-        return found[0] if found else None
 
     async def by_id(self, submission_id: int) -> StoredSubmission | None:
         found = _group(

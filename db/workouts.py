@@ -1,4 +1,5 @@
-"""Workouts of the day: one per server per local date."""
+"""Workouts of the day: one per server per local date per training group
+(group 0: the whole team) per session ('': the day's main one)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ class StoredWorkout:
     posted_revision: int | None = None  # what the message was last rendered from
     post_claimed_by: str | None = None  # boot id of the process posting it (0007)
     post_generation: int = 0  # bumped when its message must be posted anew: the nonce
+    group_id: int = 0  # training_groups.id; 0: the whole team (0008)
+    session: str = ""  # "am", "pm", "track"…; "": the day's main session
 
     @cached_property
     def plan(self) -> Workout:
@@ -79,6 +82,8 @@ class StoredWorkout:
             posted_revision=opt("posted_revision"),
             post_claimed_by=row["post_claimed_by"],
             post_generation=int(row["post_generation"]),
+            group_id=int(row["group_id"]),
+            session=str(row["session"]),
         )
 
 
@@ -117,6 +122,10 @@ _CLAIMABLE = (
 )
 
 
+def _opt_int(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
+
+
 def candidates_query(
     earliest: date,
     latest: date,
@@ -140,8 +149,10 @@ def candidates_query(
         f"SELECT {_COLUMNS},"
         " COALESCE(s.timezone, :default_timezone) AS tz,"
         " COALESCE(s.post_time, :default_post_time) AS at,"
-        " s.channel_id AS configured_channel_id"
+        " s.channel_id AS configured_channel_id, g.channel_id AS group_channel_id,"
+        " CASE WHEN g.ping = 1 THEN g.role_id END AS ping_role_id"
         " FROM workouts w LEFT JOIN guild_settings s ON s.guild_id = w.guild_id"
+        " LEFT JOIN training_groups g ON g.id = w.group_id AND g.guild_id = w.guild_id"
         " WHERE w.message_id IS NULL AND w.post_error IS NULL"
         " AND w.local_date BETWEEN :earliest AND :latest"
         f" AND {_CLAIMABLE.format(alias='w.')}"
@@ -159,13 +170,15 @@ class PostCandidate:
     timezone: str
     post_time: str
     configured_channel_id: int | None
+    group_channel_id: int | None = None  # its group's channel, before the server's
+    ping_role_id: int | None = None  # its group's role, when the group pings
 
 
 _COLUMNS = (
     "w.id, w.guild_id, w.local_date, w.title, w.text, w.parsed, w.recovery, w.notes,"
     " w.author_id, w.origin_channel_id, w.channel_id, w.message_id, w.posted_at,"
     " w.post_claimed_at, w.post_error, w.created_at, w.updated_at, w.revision,"
-    " w.posted_revision, w.post_claimed_by, w.post_generation"
+    " w.posted_revision, w.post_claimed_by, w.post_generation, w.group_id, w.session"
 )
 
 
@@ -180,6 +193,8 @@ class NewWorkout:
     notes: str | None
     author_id: int
     origin_channel_id: int
+    group_id: int = 0  # 0: the whole team
+    session: str = ""  # "": the day's main session
 
 
 class WorkoutQueries:
@@ -190,8 +205,9 @@ class WorkoutQueries:
         self._db = db
 
     async def save(self, new: NewWorkout, *, now: int) -> tuple[StoredWorkout, bool]:
-        """Insert the day's workout or replace the existing one (same server
-        and date), keeping where it was posted so its message can be edited.
+        """Insert the day's workout or replace the existing one (same server,
+        date, group and session), keeping where it was posted so its message
+        can be edited.
         Returns the row and whether it replaced an earlier workout."""
         params = {
             "guild_id": new.guild_id,
@@ -203,6 +219,8 @@ class WorkoutQueries:
             "notes": new.notes,
             "author_id": new.author_id,
             "origin_channel_id": new.origin_channel_id,
+            "group_id": new.group_id,
+            "session": new.session,
             "now": now,
         }
 
@@ -214,10 +232,11 @@ class WorkoutQueries:
             # A replaced workout that had failed to post gets a fresh attempt.
             return await tx.fetch_one(
                 "INSERT INTO workouts (guild_id, local_date, title, text, parsed, recovery,"
-                " notes, author_id, origin_channel_id, created_at, updated_at)"
-                " VALUES (:guild_id, :local_date, :title, :text, :parsed, :recovery, :notes,"
-                " :author_id, :origin_channel_id, :now, :now)"
-                " ON CONFLICT (guild_id, local_date) DO UPDATE SET"
+                " notes, author_id, origin_channel_id, group_id, session, created_at,"
+                " updated_at) VALUES (:guild_id, :local_date, :title, :text, :parsed,"
+                " :recovery, :notes, :author_id, :origin_channel_id, :group_id, :session,"
+                " :now, :now)"
+                " ON CONFLICT (guild_id, local_date, group_id, session) DO UPDATE SET"
                 " title = excluded.title, text = excluded.text, parsed = excluded.parsed,"
                 " recovery = excluded.recovery, notes = excluded.notes,"
                 " author_id = excluded.author_id,"
@@ -234,14 +253,38 @@ class WorkoutQueries:
         return stored, stored.revision > 1
 
     async def get(
-        self, guild_id: int, local_date: date, *, tx: Executor | None = None
+        self,
+        guild_id: int,
+        local_date: date,
+        *,
+        group_id: int = 0,
+        session: str = "",
+        tx: Executor | None = None,
     ) -> StoredWorkout | None:
+        """The workout of that day, group (0: the team's) and session."""
         row = await (tx or self._db).fetch_one(
             f"SELECT {_COLUMNS} FROM workouts w"
-            " WHERE w.guild_id = :guild_id AND w.local_date = :local_date",
-            {"guild_id": guild_id, "local_date": local_date.isoformat()},
+            " WHERE w.guild_id = :guild_id AND w.local_date = :local_date"
+            " AND w.group_id = :group_id AND w.session = :session",
+            {
+                "guild_id": guild_id,
+                "local_date": local_date.isoformat(),
+                "group_id": group_id,
+                "session": session,
+            },
         )
         return None if row is None else StoredWorkout.from_row(row)
+
+    async def for_day(
+        self, guild_id: int, local_date: date, *, tx: Executor | None = None
+    ) -> list[StoredWorkout]:
+        """Every workout of that day, in the order they were first saved."""
+        rows = await (tx or self._db).fetch_all(
+            f"SELECT {_COLUMNS} FROM workouts w"
+            " WHERE w.guild_id = :guild_id AND w.local_date = :local_date ORDER BY w.id",
+            {"guild_id": guild_id, "local_date": local_date.isoformat()},
+        )
+        return [StoredWorkout.from_row(row) for row in rows]
 
     async def by_id(self, workout_id: int) -> StoredWorkout | None:
         row = await self._db.fetch_one(
@@ -256,7 +299,7 @@ class WorkoutQueries:
             f"SELECT {_COLUMNS} FROM workouts w WHERE w.guild_id = :guild_id"
             " AND w.local_date BETWEEN :first AND :last"
             + (" AND w.message_id IS NOT NULL" if posted_only else "")
-            + " ORDER BY w.local_date",
+            + " ORDER BY w.local_date, w.id",
             {"guild_id": guild_id, "first": first.isoformat(), "last": last.isoformat()},
         )
         return [StoredWorkout.from_row(row) for row in rows]
@@ -265,7 +308,7 @@ class WorkoutQueries:
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM workouts w WHERE w.guild_id = :guild_id"
             " AND w.message_id IS NULL AND w.post_error IS NOT NULL"
-            " AND w.local_date >= :since ORDER BY w.local_date",
+            " AND w.local_date >= :since ORDER BY w.local_date, w.id",
             {"guild_id": guild_id, "since": since.isoformat()},
         )
         return [StoredWorkout.from_row(row) for row in rows]
@@ -301,11 +344,9 @@ class WorkoutQueries:
                 workout=StoredWorkout.from_row(row),
                 timezone=str(row["tz"]),
                 post_time=str(row["at"]),
-                configured_channel_id=(
-                    None
-                    if row["configured_channel_id"] is None
-                    else int(row["configured_channel_id"])
-                ),
+                configured_channel_id=_opt_int(row["configured_channel_id"]),
+                group_channel_id=_opt_int(row["group_channel_id"]),
+                ping_role_id=_opt_int(row["ping_role_id"]),
             )
             for row in rows
         ]

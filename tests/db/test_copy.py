@@ -21,6 +21,7 @@ import pytest
 from bot.domain.workout import parse_workout
 from db import AppState, PaceHistory, open_database
 from db.copy import TABLES, CopyRefused, TableCopy, copy_database, digests
+from db.groups import GroupQueries
 from db.guild_settings import GuildSettingsQueries
 from db.people import ChatCooldowns, ServerMembers
 from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
@@ -85,6 +86,26 @@ async def seed(target: Path | str) -> dict[str, int]:
                 NewSubmission(GUILD, DAY, posted.id, athlete, name, "windy; felt ok", splits),
                 now=NOW + athlete,
             )
+        # Groups: a current one with a pm session that day, and a removed one.
+        groups = GroupQueries(db)
+        sprints = await groups.add(
+            GUILD, "Sprints", role_id=901, channel_id=2**62 + 6, ping=True, now=NOW
+        )
+        distance = await groups.add(
+            GUILD, "Distance", role_id=None, channel_id=None, ping=False, now=NOW
+        )
+        assert await groups.remove(GUILD, distance.id, now=NOW + 1, cancel_from="2026-11-29")
+        pm, _ = await workouts.save(
+            NewWorkout(GUILD, DAY, None, "6 x 150m", parse_workout("6 x 150m"), None, None, 1,
+                       500, group_id=sprints.id, session="pm"),
+            now=NOW,
+        )  # fmt: skip
+        await submissions.save(
+            NewSubmission(GUILD, DAY, pm.id, ANA, "Ana", None,
+                          [StoredSplit(rep, Decimal(150), 18_000 + rep) for rep in range(1, 7)],
+                          group_id=sprints.id, session="pm", source="file"),
+            now=NOW,
+        )  # fmt: skip
         miles = [StoredSplit(rep, Decimal("1609.344"), 300_000 + rep) for rep in range(1, 7)]
         await submissions.save(
             NewSubmission(GUILD, yesterday.local_date, yesterday.id, ANA, "Ana", None, miles),
@@ -104,7 +125,13 @@ async def seed(target: Path | str) -> dict[str, int]:
         for n in range(3):
             await ChatCooldowns(db).ask(ANA, now=NOW + n, window_ms=60_000)
         await ServerMembers(db).record(ANA, GUILD, now=NOW)
-        return {"posted": posted.id, "failed": yesterday.id, "orphan": on_gone.submission.id}
+        return {
+            "posted": posted.id,
+            "failed": yesterday.id,
+            "orphan": on_gone.submission.id,
+            "pm": pm.id,
+            "sprints": sprints.id,
+        }
     finally:
         await db.close()
 
@@ -147,9 +174,10 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
         "app_state": 4,
         "guild_settings": 1,
         "pace_answers": 3,
-        "workouts": 2,
-        "submissions": 4,
-        "splits": 26,
+        "training_groups": 2,
+        "workouts": 3,
+        "submissions": 5,
+        "splits": 32,
         "chat_cooldowns": 1,
         "server_members": 1,
     }
@@ -167,6 +195,11 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
             assert orphan is not None and orphan.workout_id is None
             board = await SubmissionQueries(db).for_workout(ids["posted"])
             assert [s.athlete_name for s in board] == ["Ana", "Ben 'the rocket' Ölz"]
+            # Groups and sessions kept: the pm workout, Ana's file submission to it.
+            [sprints] = await GroupQueries(db).current(GUILD)
+            assert (sprints.id, sprints.name, sprints.ping) == (ids["sprints"], "Sprints", True)
+            [pm_log] = await SubmissionQueries(db).for_workout(ids["pm"])
+            assert (pm_log.group_id, pm_log.session, pm_log.source) == (sprints.id, "pm", "file")
             # A cooldown under way goes on counting; a DM still finds Ana's server.
             window = await ChatCooldowns(db).ask(ANA, now=NOW + 10, window_ms=60_000)
             assert (window.started_at, window.asked) == (NOW, 4)
@@ -184,7 +217,7 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
                               [StoredSplit(1, Decimal(200), 25_000)]),
                 now=NOW + 100,
             )  # fmt: skip
-            assert saved.submission.id > ids["orphan"] + 3
+            assert saved.submission.id > ids["orphan"] + 4
             await PaceHistory(db).record(
                 user_id=BEN, guild_id=None, command="pace laps", inputs="x", summary="y",
                 created_at=NOW + 100,
@@ -257,7 +290,7 @@ async def test_the_copy_command_says_the_digests_match(
     done = _cli("db", "copy", "--from", str(source), "--to", target, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("(digests match)"), done.stdout
-    assert "workouts 2" in done.stdout and "splits 26" in done.stdout
+    assert "workouts 3" in done.stdout and "splits 32" in done.stdout
     assert await digests_of(target) == await digests_of(source)
 
     again = _cli("db", "copy", "--from", str(source), "--to", target, cwd=tmp_path)

@@ -211,6 +211,7 @@ async def test_both_back_ends_migrate_to_the_same_schema(
         "pace_answers",
         "splits",
         "submissions",
+        "training_groups",
         "workouts",
     }
     assert on_sqlite["workouts"].indexes == {"workouts_unposted": (("local_date",), True)}

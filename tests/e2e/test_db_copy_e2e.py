@@ -88,7 +88,8 @@ async def test_a_team_moved_to_postgresql_keeps_its_posts_working_and_copies_bac
             )
             assert "49.96" in said.content
         on_sqlite = await database_digest(sqlite_file)
-        assert all(copy.rows for copy in on_sqlite), on_sqlite  # every table has rows to move
+        # Every table has rows to move (training groups: once /config group add exists).
+        assert all(copy.rows for copy in on_sqlite if copy.table != "training_groups"), on_sqlite
 
         # -- moved with the bot stopped
         postgres = await create_postgres_database(postgres_admin_url)
