@@ -70,7 +70,7 @@ def member_group_ids(groups: Iterable[TrainingGroup], role_ids: Iterable[int]) -
 
 
 def slot_label(group_id: int, session: str, names: dict[int, str]) -> str:
-    """"Sprints · pm", "Sprints", "Team · am", "Team"."""
+    """ "Sprints · pm", "Sprints", "Team · am", "Team"."""
     group = TEAM_LABEL if group_id == TEAM else names.get(group_id, f"group {group_id}")
     return f"{group} · {session}" if session else group
 
@@ -79,9 +79,7 @@ def workout_label(workout: StoredWorkout, names: dict[int, str]) -> str:
     return slot_label(workout.group_id, workout.session, names)
 
 
-def caller_first(
-    workouts: Iterable[StoredWorkout], mine: frozenset[int]
-) -> list[StoredWorkout]:
+def caller_first(workouts: Iterable[StoredWorkout], mine: frozenset[int]) -> list[StoredWorkout]:
     """The caller's groups' workouts first, then the team's, then the other
     groups'; the main session before named ones, then as first saved."""
 
