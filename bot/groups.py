@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from bot.domain import limits
 from bot.domain.errors import InputError
+from bot.replies import inline_text
 from db.base import Database
 from db.groups import TEAM, GroupQueries, TrainingGroup, name_key
 from db.workouts import StoredWorkout
@@ -46,9 +47,9 @@ async def find_group(db: Database, guild_id: int, name: str | None) -> TrainingG
     if found is not None:
         return found
     groups = await GroupQueries(db).current(guild_id)
-    known = ", ".join(group.name for group in groups) if groups else "none yet"
+    known = ", ".join(inline_text(group.name) for group in groups) if groups else "none yet"
     raise InputError(
-        f"There is no group called “{wanted.strip()}” in this server (groups: {known}).",
+        f"There is no group called “{inline_text(wanted)}” in this server (groups: {known}).",
         "`/config group add name:Sprints role:@Sprinters` creates one",
     )
 

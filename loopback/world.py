@@ -259,6 +259,28 @@ class World:
         )
         return role
 
+    def delete_role(self, role: Role) -> None:
+        """An admin deletes ``role``: its members lose it and channel
+        overwrites naming it go with it; the one event sent is
+        GUILD_ROLE_DELETE (clients such as discord.py drop a deleted role
+        from what they cache themselves). @everyone cannot be deleted."""
+        guild = self.guilds[role.guild_id]
+        if role.id == guild.id:
+            raise ValueError("@everyone cannot be deleted")
+        if guild.roles.pop(role.id, None) is None:
+            raise ValueError(f"role {role.id} is not in {guild.name!r}")
+        for member in guild.members.values():
+            if role.id in member.roles:
+                member.roles.remove(role.id)
+        for channel in guild.channels:
+            channel.overwrites.pop(role.id, None)
+        self._dispatch(
+            "GUILD_ROLE_DELETE",
+            {"guild_id": str(guild.id), "role_id": str(role.id)},
+            INTENT_GUILDS,
+            guild_id=guild.id,
+        )
+
     def create_member(
         self,
         guild: Guild,

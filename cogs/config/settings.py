@@ -1,9 +1,10 @@
 """The ``/config`` use cases: a server's posting channel, post time, timezone
-and coach role (Manage Server only), and the overview ``/config show`` gives."""
+and coach role (Manage Server only), and the overview ``/config show`` gives
+(training groups are :mod:`cogs.config.groups`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import datetime
 
 from bot.clock import epoch_ms
@@ -12,21 +13,13 @@ from bot.domain.dates import canonical_timezone, local_today, parse_post_time, t
 from bot.domain.errors import InputError
 from bot.permissions import Actor
 from bot.replies import Answer, Field, inline_text
+from cogs.config.groups import groups_field
+from cogs.config.seen import ChannelSeen, check_channel
 from cogs.wod.rendering import long_date
 from db.base import Database
+from db.groups import GroupQueries
 from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.workouts import WorkoutQueries
-
-CHANNEL_EXAMPLE = "`/config channel channel:#workouts`"
-
-
-@dataclass(frozen=True)
-class ChannelSeen:
-    """A channel named in ``/config channel``, as Discord's cache shows it."""
-
-    id: int
-    in_this_server: bool  # a modified client can name any channel
-    missing: tuple[str, ...] = ()  # permissions the bot lacks there to post
 
 
 async def _update(db: Database, admin: Actor, now: datetime, **values: object) -> GuildSettings:
@@ -37,18 +30,7 @@ async def _update(db: Database, admin: Actor, now: datetime, **values: object) -
 
 async def set_channel(db: Database, admin: Actor, channel: ChannelSeen, *, now: datetime) -> str:
     admin.require_manage_guild()
-    if not channel.in_this_server:
-        raise InputError(
-            "That channel isn't in this server; pick one of this server's text channels.",
-            CHANNEL_EXAMPLE,
-        )
-    if channel.missing:
-        names = ", ".join(name.replace("_", " ").title() for name in channel.missing)
-        raise InputError(
-            f"I can't post in <#{channel.id}>: I am missing {names} there. "
-            "Grant them to my role in that channel, then try again.",
-            CHANNEL_EXAMPLE,
-        )
+    check_channel(channel)
     await _update(db, admin, now, channel_id=channel.id)
     return f"Workouts will be posted in <#{channel.id}>."
 
@@ -103,8 +85,16 @@ async def set_coach_role(
 
 
 async def overview(
-    db: Database, admin: Actor, *, now: datetime, served_by: str | None = None
+    db: Database,
+    admin: Actor,
+    *,
+    now: datetime,
+    served_by: str | None = None,
+    existing_roles: Collection[int] | None = None,
 ) -> Answer:
+    """The server's settings, its training groups and its failed posts;
+    ``existing_roles``: the ids of the roles the server has now, so a group
+    whose role was deleted says so (``None``: not known)."""
     guild_id = admin.server()
     admin.require_manage_guild()
     settings, today = await server_today(db, guild_id, now)
@@ -112,11 +102,15 @@ async def overview(
         f"{long_date(w.local_date)}: {w.post_error}"
         for w in await WorkoutQueries(db).failed(guild_id, since=today)
     ]
-    return settings_answer(settings, failures, served_by)
+    groups = groups_field(await GroupQueries(db).current(guild_id), existing_roles)
+    return settings_answer(settings, failures, served_by, groups)
 
 
 def settings_answer(
-    settings: GuildSettings, failures: list[str], served_by: str | None = None
+    settings: GuildSettings,
+    failures: list[str],
+    served_by: str | None = None,
+    groups: Field | None = None,
 ) -> Answer:
     fields = [
         Field(
@@ -134,6 +128,8 @@ def settings_answer(
             else "not set: members with Manage Server",
         ),
     ]
+    if groups is not None:
+        fields.append(groups)
     if failures:
         fields.append(Field("⚠️ Posts that failed", "\n".join(failures)))
     if served_by is not None:

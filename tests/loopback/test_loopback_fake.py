@@ -689,6 +689,30 @@ async def test_world_changes_after_ready(fake: FakeDiscord, world: World, bot: L
     assert guild.get_member(member.id) is not None
 
 
+async def test_a_deleted_role_leaves_the_guild_its_members_and_channels(
+    fake: FakeDiscord, world: World, bot: LoopBot
+) -> None:
+    hurdlers = fake.create_role(world.guild, "Hurdlers")
+    member = fake.create_member(world.guild, "Hana", roles=[hurdlers])
+    fake.set_overwrite(world.results, hurdlers, allow=SEND_MESSAGES)
+    await fake.sync_gateway()
+    guild = bot.get_guild(world.guild.id)
+    assert guild is not None and guild.get_role(hurdlers.id) is not None
+
+    fake.delete_role(hurdlers)
+    await fake.sync_gateway()
+    assert guild.get_role(hurdlers.id) is None  # GUILD_ROLE_DELETE reached the bot
+    assert hurdlers.id not in world.guild.roles
+    assert member.roles == [] and hurdlers.id not in world.results.overwrites
+    itx = await fake.slash(member, "whois", {"member": member}, channel=world.workouts)
+    assert (await itx.wait_reply()).content == "Hana coach=False"
+    assert itx.payload["member"]["roles"] == []
+    with pytest.raises(ValueError, match="cannot be deleted"):
+        fake.delete_role(world.guild.everyone)
+    with pytest.raises(ValueError, match="is not in"):
+        fake.delete_role(hurdlers)
+
+
 async def test_gateway_resume_replays_missed_events(
     fake: FakeDiscord, world: World, bot: LoopBot
 ) -> None:
