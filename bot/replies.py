@@ -289,11 +289,15 @@ def render(answers: Sequence[Answer], content: str | None = None) -> Rendered:
 
 
 async def send_answer(
-    interaction: discord.Interaction, answer: Answer | str, *, ephemeral: bool = False
+    interaction: discord.Interaction,
+    answer: Answer | Sequence[Answer] | str,
+    *,
+    ephemeral: bool = False,
 ) -> None:
     """The one way a command replies: an answer's headline as content
-    (notifications show it), its embed and any attached file; or a plain line.
-    After a defer, as the followup. Never pings anyone."""
+    (notifications show it), its embed and any attached file; several
+    answers, an embed each (the first one's headline as content); or a plain
+    line. After a defer, as the followup. Never pings anyone."""
     if isinstance(answer, str):
         content, line_cut = _cut_line(answer, CONTENT_LIMIT)
         rendered = Rendered(
@@ -301,8 +305,10 @@ async def send_answer(
             [],
             [(DEFAULT_FILE, answer.encode("utf-8"))] if line_cut else [],
         )
-    else:
+    elif isinstance(answer, Answer):
         rendered = render([answer])
+    else:
+        rendered = render(answer)
     send = (
         interaction.followup.send
         if interaction.response.is_done()

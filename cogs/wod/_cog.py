@@ -27,6 +27,16 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
 DATE_HELP = "today, tomorrow, a weekday (friday) or 2026-06-05"
+GROUP_HELP = "A training group (default: the whole team)"
+SESSION_HELP = "Another session that day, e.g. am, pm, track (default: the main one)"
+GroupName = app_commands.Range[str, 1, limits.GROUP_NAME.max_length]
+SessionLabel = app_commands.Range[str, 1, limits.SESSION.max_length]
+
+
+def _server_role_ids(interaction: discord.Interaction) -> frozenset[int] | None:
+    """The server's roles as Discord has them now (None: server not cached)."""
+    guild = interaction.guild
+    return frozenset(role.id for role in guild.roles) if guild is not None else None
 
 
 @app_commands.allowed_installs(guilds=True, users=False)
@@ -82,6 +92,8 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         title="A short title, e.g. Sprint session",
         recovery="e.g. 5-6' walk/jog between reps",
         notes="Anything else athletes should know",
+        group=GROUP_HELP,
+        session=SESSION_HELP,
     )
     async def post(
         self,
@@ -91,9 +103,21 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         title: app_commands.Range[str, 1, limits.TITLE.max_length] | None = None,
         recovery: app_commands.Range[str, 1, limits.RECOVERY.max_length] | None = None,
         notes: app_commands.Range[str, 1, limits.WORKOUT_NOTES.max_length] | None = None,
+        group: GroupName | None = None,
+        session: SessionLabel | None = None,
     ) -> None:
         assert interaction.channel_id is not None
-        asked = plan.Prescription(workout, date, title, recovery, notes, interaction.channel_id)
+        asked = plan.Prescription(
+            workout,
+            date,
+            title,
+            recovery,
+            notes,
+            interaction.channel_id,
+            group=group,
+            session=session,
+            server_role_ids=_server_role_ids(interaction),
+        )
         text = await plan.prescribe(
             self.bot.db,
             self.poster,
@@ -105,8 +129,20 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         )
         await send_answer(interaction, text, ephemeral=True)
 
+    @post.autocomplete("group")
+    async def _post_group_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._group_choices(interaction, current)
+
+    async def _group_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        names = await plan.group_choices(self.bot.db, interaction.guild_id, current)
+        return [app_commands.Choice(name=name, value=name) for name in names]
+
     @app_commands.command(
-        name="today", description="Today's workout", extras={"example": "`/wod today`"}
+        name="today", description="Today's workouts", extras={"example": "`/wod today`"}
     )
     async def today(self, interaction: discord.Interaction) -> None:
         shown = await plan.show(self.bot.db, actor_of(interaction), None, now=self.bot.clock.now())
@@ -114,7 +150,7 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
 
     @app_commands.command(
         name="show",
-        description="The workout of a given day",
+        description="The workouts of a given day",
         extras={"example": "`/wod show date:yesterday`"},
     )
     @app_commands.describe(date=DATE_HELP)
@@ -143,9 +179,27 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
         description="Delete a day's workout and its post (coaches)",
         extras={"example": "`/wod delete date:tomorrow`"},
     )
-    @app_commands.describe(date=DATE_HELP)
-    async def delete(self, interaction: discord.Interaction, date: ShortText) -> None:
+    @app_commands.describe(date=DATE_HELP, group=GROUP_HELP, session=SESSION_HELP)
+    async def delete(
+        self,
+        interaction: discord.Interaction,
+        date: ShortText,
+        group: GroupName | None = None,
+        session: SessionLabel | None = None,
+    ) -> None:
         text = await plan.remove(
-            self.bot.db, self.poster, actor_of(interaction), date, now=self.bot.clock.now()
+            self.bot.db,
+            self.poster,
+            actor_of(interaction),
+            date,
+            now=self.bot.clock.now(),
+            group=group,
+            session=session,
         )
         await send_answer(interaction, text, ephemeral=True)
+
+    @delete.autocomplete("group")
+    async def _delete_group_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._group_choices(interaction, current)

@@ -2,6 +2,10 @@
 **Submit splits** button.
 
 Shared by ``/wod post`` (post or edit now) and the scheduler (post when due).
+A training group's workout posts in the group's channel (else the server's
+workout channel, else where ``/wod post`` was used), shows its label
+("Sprints · pm") and, when the group pings, mentions the group's role: the
+first send allows exactly that role, every edit allows none.
 Exactly once: a workout is claimed in the database before its message is sent,
 and the message id is stored right after; a claim left by a crash in between
 is reconciled against the channel's recent messages before posting again.
@@ -23,9 +27,12 @@ import discord
 
 from bot.clock import epoch_ms
 from bot.domain.schedule import candidate_window, is_due
+from bot.groups import slot_label
+from bot.replies import inline_text
 from cogs.splits.views import BUTTON_ID, post_view
 from cogs.wod.rendering import long_date, render_workout, workout_content
 from db.base import Database
+from db.groups import TEAM, GroupQueries, TrainingGroup
 from db.workouts import Shards, StoredWorkout, WorkoutQueries
 
 if TYPE_CHECKING:
@@ -43,7 +50,9 @@ RECONCILE_HISTORY = 50
 class Poster(Protocol):
     """What the use cases need of the workout messages (Discord's side)."""
 
-    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]: ...
+    async def publish(
+        self, workout: StoredWorkout, channel_id: int, *, ping_role_id: int | None = None
+    ) -> tuple[bool, str]: ...
 
     async def refresh(self, workout: StoredWorkout) -> bool: ...
 
@@ -71,8 +80,12 @@ async def post_due(
         workout = candidate.workout
         if not is_due(workout.local_date, candidate.post_time, candidate.timezone, now):
             continue
-        channel_id = candidate.configured_channel_id or workout.origin_channel_id
-        done, _ = await poster.publish(workout, channel_id)
+        channel_id = (
+            candidate.group_channel_id
+            or candidate.configured_channel_id
+            or workout.origin_channel_id
+        )
+        done, _ = await poster.publish(workout, channel_id, ping_role_id=candidate.ping_role_id)
         if done:
             posted.append(workout.id)
     return posted
@@ -82,6 +95,16 @@ def post_nonce(workout: StoredWorkout) -> str:
     """The post's nonce (25 characters at most): the workout and its posting
     generation, so a message posted anew after its deletion is a new one."""
     return f"w{workout.id}g{workout.post_generation}"
+
+
+def ping_mentions(role_id: int | None) -> discord.AllowedMentions:
+    """What a post may mention: exactly the group's role when it pings (the
+    one coach-configured ping), else nothing."""
+    if role_id is None:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(role_id)], replied_user=False
+    )
 
 
 def _failure_text(error: discord.HTTPException, channel_id: int) -> str:
@@ -108,11 +131,48 @@ class WorkoutPoster:
     def _stale_before(self) -> int:
         return epoch_ms(self.bot.clock.now() - CLAIM_TIMEOUT)
 
-    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]:
-        """Post ``workout`` in ``channel_id`` unless someone else is posting it.
+    async def _group(self, workout: StoredWorkout) -> TrainingGroup | None:
+        """The workout's training group (removed ones too: they keep their name)."""
+        if workout.group_id == TEAM:
+            return None
+        groups = await GroupQueries(self.bot.db).by_ids(workout.guild_id, [workout.group_id])
+        return groups.get(workout.group_id)
+
+    @staticmethod
+    def _label(workout: StoredWorkout, group: TrainingGroup | None) -> str | None:
+        """What the post says whose it is: none for the team's main workout."""
+        if workout.group_id == TEAM and not workout.session:
+            return None
+        names = {group.id: group.name} if group is not None else {}
+        return slot_label(workout.group_id, workout.session, names)
+
+    def _existing_role(self, guild_id: int, role_id: int | None) -> int | None:
+        """``role_id`` unless the server, as cached, no longer has that role
+        (a deleted role is not mentioned: it would show as @deleted-role)."""
+        if role_id is None:
+            return None
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None and guild.get_role(role_id) is None:
+            return None
+        return role_id
+
+    def _mention(self, workout: StoredWorkout, group: TrainingGroup | None) -> int | None:
+        """The role an edited post keeps showing (it pinged when first sent)."""
+        if group is None or not group.ping or not group.current:
+            return None
+        return self._existing_role(workout.guild_id, group.role_id)
+
+    async def publish(
+        self, workout: StoredWorkout, channel_id: int, *, ping_role_id: int | None = None
+    ) -> tuple[bool, str]:
+        """Post ``workout`` in ``channel_id`` unless someone else is posting it,
+        mentioning ``ping_role_id`` (its group's role, when the group pings).
 
         Returns (posted, what happened) for the caller's confirmation.
         """
+        group = await self._group(workout)
+        label = self._label(workout, group)
+        ping = self._existing_role(workout.guild_id, ping_role_id)
         if not await self.workouts.claim(
             workout,
             now=self._now(),
@@ -124,14 +184,17 @@ class WorkoutPoster:
         try:
             existing = None
             if workout.post_claimed_at is not None:  # a crash mid-post: did it go out?
-                existing = await self._find_our_post(channel, workout)
-            rendered = render_workout(workout)
+                existing = await self._find_our_post(
+                    channel, workout, workout_content(workout, label, mention=ping)
+                )
+            rendered = render_workout(workout, label=label, mention=ping)
             message = existing or await channel.send(
                 content=rendered.content,
                 embeds=rendered.embeds,
                 files=rendered.discord_files(),
                 view=post_view(workout),  # type: ignore[arg-type]
-                allowed_mentions=discord.AllowedMentions.none(),
+                # The group's role when it pings; nothing else, ever.
+                allowed_mentions=ping_mentions(ping),
                 # discord.py sends it with enforce_nonce: should a previous
                 # attempt (a process killed before it heard back) have created
                 # the message, Discord returns that one instead of a second.
@@ -159,7 +222,8 @@ class WorkoutPoster:
             log.warning(
                 "could not post workout %s of guild %s: %s", workout.id, workout.guild_id, reason
             )
-            await self._tell_author(workout, reason)
+            in_group_channel = group is not None and group.channel_id == channel_id
+            await self._tell_author(workout, reason, label, group if in_group_channel else None)
             return False, reason
         current = await self.workouts.mark_posted(
             workout.id,
@@ -189,13 +253,17 @@ class WorkoutPoster:
     async def _edit(self, workout: StoredWorkout) -> bool:
         assert workout.channel_id is not None and workout.message_id is not None
         channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
-        rendered = render_workout(workout)
+        group = await self._group(workout)
+        rendered = render_workout(
+            workout, label=self._label(workout, group), mention=self._mention(workout, group)
+        )
         try:
             await channel.get_partial_message(workout.message_id).edit(
                 content=rendered.content,
                 embeds=rendered.embeds,
                 attachments=rendered.discord_files(),
                 view=post_view(workout),
+                # An edit keeps showing the role but never pings again.
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.NotFound:
@@ -235,10 +303,11 @@ class WorkoutPoster:
             log.info("could not delete workout message %s: %s", workout.message_id, error)
 
     async def _find_our_post(
-        self, channel: discord.PartialMessageable, workout: StoredWorkout
+        self, channel: discord.PartialMessageable, workout: StoredWorkout, content: str
     ) -> discord.Message | None:
+        """Our message for ``workout`` among the channel's recent ones: its
+        button, or (a rest day has none) its ``content`` line."""
         wanted = BUTTON_ID.format(workout_id=workout.id)
-        content = workout_content(workout)
         assert self.bot.user is not None
         async for message in channel.history(limit=RECONCILE_HISTORY):
             if message.author.id != self.bot.user.id:
@@ -252,11 +321,25 @@ class WorkoutPoster:
                 return message
         return None
 
-    async def _tell_author(self, workout: StoredWorkout, reason: str) -> None:
+    async def _tell_author(
+        self,
+        workout: StoredWorkout,
+        reason: str,
+        label: str | None,
+        group: TrainingGroup | None,
+    ) -> None:
+        """DM the workout's author why it did not post; ``group``: it failed
+        in that group's own channel, which ``/config channel`` does not change."""
+        whose = f" ({inline_text(label)})" if label else ""
+        fix = (
+            f"give the {inline_text(group.name)} group another channel (`/config group remove`, "
+            "then `/config group add` with a channel)"
+            if group is not None
+            else "pick a channel with `/config channel`"
+        )
         text = (
-            f"I couldn't post your workout for {long_date(workout.local_date)}: {reason}. "
-            "Fix the permission or pick a channel with `/config channel`, then run "
-            "`/wod post` again."
+            f"I couldn't post your workout for {long_date(workout.local_date)}{whose}: {reason}. "
+            f"Fix the permission or {fix}, then run `/wod post` again."
         )
         try:
             user = self.bot.get_user(workout.author_id) or await self.bot.fetch_user(

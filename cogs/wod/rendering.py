@@ -1,10 +1,15 @@
 """What a workout-of-the-day post says: content line, the answer it renders
 from (so the overflow rule of :mod:`bot.replies` applies to posts too), the form's
-placeholder."""
+placeholder.
+
+A workout of a training group or of a named session carries its label
+("Sprints · pm", "Team · am"; :mod:`bot.groups`) in its post and wherever it
+is shown, so athletes see whose it is; the team's main workout, alone, shows
+none (a server without groups looks as it always did)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.clock import epoch_ms
@@ -24,13 +29,23 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def workout_content(workout: StoredWorkout) -> str:
+def workout_content(
+    workout: StoredWorkout, label: str | None = None, *, mention: int | None = None
+) -> str:
+    """The post's content line: "Workout of the day for Sprints · pm, Saturday
+    28 November 2026: Sprint session"; ``mention``, a role id, goes first (the
+    group's ping: the one mention the bot ever makes)."""
     title = f": {inline_text(workout.title)}" if workout.title else ""
-    return f"Workout of the day, {long_date(workout.local_date)}{title}"
+    whose = f" for {inline_text(label)}" if label else ""
+    ping = f"<@&{mention}> " if mention is not None else ""
+    return f"{ping}Workout of the day{whose}, {long_date(workout.local_date)}{title}"
 
 
-def status_text(workout: StoredWorkout, settings: GuildSettings, today: date) -> str:
-    """Where a workout stands, for coaches (and for anyone, once posted or failed)."""
+def status_text(
+    workout: StoredWorkout, settings: GuildSettings, today: date, *, channel_id: int | None = None
+) -> str:
+    """Where a workout stands, for coaches (and for anyone, once posted or
+    failed). ``channel_id``: its group's channel, where it will post."""
     if workout.message_id is not None:
         return f"Posted in <#{workout.channel_id}>"
     if workout.post_error:
@@ -40,14 +55,21 @@ def status_text(workout: StoredWorkout, settings: GuildSettings, today: date) ->
         if workout.updated_at < day_ended:
             return "Not posted: its post time went by while I was not running"
         return "Not posted (its day had passed when it was saved)"
-    where = f"<#{settings.channel_id or workout.origin_channel_id}>"
+    where = f"<#{channel_id or settings.channel_id or workout.origin_channel_id}>"
     when = "today" if workout.local_date == today else long_date(workout.local_date)
     return f"Scheduled: {when} at {settings.post_time} ({settings.timezone}) in {where}"
 
 
 def workout_answer(
-    workout: StoredWorkout, *, status: str | None = None, headline: str | None = None
+    workout: StoredWorkout,
+    *,
+    status: str | None = None,
+    headline: str | None = None,
+    label: str | None = None,
+    mention: int | None = None,
 ) -> Answer:
+    """The workout as an answer (a post, or a /wod reply); ``label`` ("Sprints
+    · pm") heads its title, ``mention`` (a role id) its post's content."""
     parsed = workout.plan
     fields = [
         Field("Date", long_date(workout.local_date), inline=True),
@@ -62,10 +84,11 @@ def workout_answer(
         fields.append(Field("Notes", literal_text(workout.notes)))
     if status:
         fields.append(Field("Status", status))
+    title = inline_text(workout.title) if workout.title else "Workout of the day"
     return Answer(
         kind="Workout",
-        headline=headline or workout_content(workout),
-        title=inline_text(workout.title) if workout.title else "Workout of the day",
+        headline=headline or workout_content(workout, label, mention=mention),
+        title=f"{inline_text(label)}: {title}" if label else title,
         body=literal_text(workout.text),
         footer=POST_FOOTER if parsed.reps else None,
         fields=tuple(fields),
@@ -73,10 +96,16 @@ def workout_answer(
     )
 
 
-def render_workout(workout: StoredWorkout, *, status: str | None = None) -> Rendered:
+def render_workout(
+    workout: StoredWorkout,
+    *,
+    status: str | None = None,
+    label: str | None = None,
+    mention: int | None = None,
+) -> Rendered:
     """The post (or a /wod reply) for ``workout``: within Discord's limits,
     with ``workout.txt`` attached when the coach's text does not fit."""
-    return render([workout_answer(workout, status=status)])
+    return render([workout_answer(workout, status=status, label=label, mention=mention)])
 
 
 def list_answer(
@@ -85,9 +114,14 @@ def list_answer(
     *,
     settings: GuildSettings | None,
     today: date,
+    labels: Mapping[int, str] | None = None,
+    channels: Mapping[int, int | None] | None = None,
 ) -> Answer:
     """The coming days, one line each; with ``settings`` (a coach asked), each
-    workout's status under it."""
+    workout's status under it. ``labels`` (by workout id) name whose each
+    workout is; ``channels`` (by workout id) are their groups' channels."""
+    labels = labels or {}
+    channels = channels or {}
     lines = []
     for workout in workouts:
         plan = workout.plan
@@ -96,9 +130,12 @@ def list_answer(
         text = workout.text if len(workout.text) <= 200 else workout.text[:199] + "…"
         reps = short_summary(plan, limit=200) if plan.reps else text
         name = f"**{inline_text(workout.title)}**: " if workout.title else ""
-        line = f"`{workout.local_date:%a %d %b}` {name}{inline_text(reps)}"
+        label = labels.get(workout.id)
+        whose = f"{inline_text(label)} — " if label else ""
+        line = f"`{workout.local_date:%a %d %b}` {whose}{name}{inline_text(reps)}"
         if settings is not None:
-            line += f"\n  {status_text(workout, settings, today)}"
+            channel = channels.get(workout.id)
+            line += f"\n  {status_text(workout, settings, today, channel_id=channel)}"
         lines.append(line)
     return Answer(
         kind="Workout",

@@ -59,10 +59,14 @@ class FakePoster:
         self.publish_result = publish_result
         self.refresh_result = refresh_result
         self.calls: list[tuple] = []
+        self.pings: list[int | None] = []  # each publish's ping_role_id
         self._next_message = 9000
 
-    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]:
+    async def publish(
+        self, workout: StoredWorkout, channel_id: int, *, ping_role_id: int | None = None
+    ) -> tuple[bool, str]:
         self.calls.append(("publish", workout.id, channel_id))
+        self.pings.append(ping_role_id)
         result = self.publish_result or (True, f"posted in <#{channel_id}>")
         if result[0]:
             self._next_message += 1

@@ -32,9 +32,13 @@ class FakePoster:
     def __init__(self, result: tuple[bool, str] = (True, "posted")) -> None:
         self.result = result
         self.published: list[tuple[int, int]] = []
+        self.pings: list[int | None] = []  # each publish's ping_role_id
 
-    async def publish(self, workout: StoredWorkout, channel_id: int) -> tuple[bool, str]:
+    async def publish(
+        self, workout: StoredWorkout, channel_id: int, *, ping_role_id: int | None = None
+    ) -> tuple[bool, str]:
         self.published.append((workout.id, channel_id))
+        self.pings.append(ping_role_id)
         return self.result
 
     async def refresh(self, workout: StoredWorkout) -> bool:
