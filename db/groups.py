@@ -120,16 +120,18 @@ class GroupQueries:
         )
         return None if row is None else TrainingGroup.from_row(row)
 
-    async def current(self, guild_id: int) -> list[TrainingGroup]:
-        """The server's groups, by name."""
-        rows = await self._db.fetch_all(
+    async def current(self, guild_id: int, *, tx: Executor | None = None) -> list[TrainingGroup]:
+        """The server's groups, by name (``tx``: inside the caller's unit of work)."""
+        rows = await (tx or self._db).fetch_all(
             f"SELECT {_COLUMNS} FROM training_groups WHERE guild_id = :guild_id"
             " AND removed_at IS NULL ORDER BY name_key, id",
             {"guild_id": guild_id},
         )
         return [TrainingGroup.from_row(row) for row in rows]
 
-    async def by_ids(self, guild_id: int, ids: Iterable[int]) -> dict[int, TrainingGroup]:
+    async def by_ids(
+        self, guild_id: int, ids: Iterable[int], *, tx: Executor | None = None
+    ) -> dict[int, TrainingGroup]:
         """Groups of this server by id, removed ones included (for labels)."""
         wanted = sorted({i for i in ids if i != TEAM})
         if not wanted:
@@ -139,7 +141,7 @@ class GroupQueries:
         for n, group_id in enumerate(wanted):
             params[f"id{n}"] = group_id
             names.append(f":id{n}")
-        rows = await self._db.fetch_all(
+        rows = await (tx or self._db).fetch_all(
             f"SELECT {_COLUMNS} FROM training_groups WHERE guild_id = :guild_id"
             f" AND id IN ({', '.join(names)})",
             params,

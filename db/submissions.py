@@ -68,8 +68,8 @@ class NewSubmission:
 class SaveResult:
     submission: StoredSubmission
     replaced: bool
-    # The athlete's best time per distance before this submission (this
-    # day's earlier submission excluded, since it is being replaced).
+    # The athlete's best time per distance before this submission (the
+    # submission it replaces excluded).
     previous_bests: dict[Decimal, int]
 
 
@@ -155,16 +155,27 @@ def _insert_splits(submission_id: int, new: NewSubmission) -> tuple[str, Params]
     return sql + ", ".join(rows), params
 
 
+# The submission ``new`` replaces, if any: same server, day, athlete and slot.
+_REPLACED = (
+    "COALESCE((SELECT id FROM submissions WHERE guild_id = :guild_id"
+    " AND local_date = :local_date AND athlete_id = :athlete_id"
+    " AND group_id = :group_id AND session = :session), 0)"
+)
+
+
 async def _previous_bests(tx: Executor, new: NewSubmission) -> dict[Decimal, int]:
-    """The athlete's fastest time at each of ``new``'s distances on other days:
-    one scalar subquery per distance, each a single probe of the splits_best
-    index (the first entry under server, athlete, distance), however long the
-    athlete's history."""
+    """The athlete's fastest time at each of ``new``'s distances before it:
+    every other submission (the same day's other sessions included), not the
+    one it replaces. One scalar subquery per distance, each a probe of the
+    splits_best index (the first entries under server, athlete, distance),
+    however long the athlete's history."""
     distances = list(dict.fromkeys(metres_text(split.distance_m) for split in new.splits))
     params: dict[str, object] = {
         "guild_id": new.guild_id,
         "athlete_id": new.athlete_id,
         "local_date": new.local_date.isoformat(),
+        "group_id": new.group_id,
+        "session": new.session,
     }
     columns = []
     for n, metres in enumerate(distances):
@@ -172,7 +183,7 @@ async def _previous_bests(tx: Executor, new: NewSubmission) -> dict[Decimal, int
         columns.append(
             f"(SELECT MIN(time_ms) FROM splits WHERE guild_id = :guild_id"
             f" AND athlete_id = :athlete_id AND distance_m = :distance{n}"
-            f" AND local_date <> :local_date) AS best{n}"
+            f" AND submission_id <> {_REPLACED}) AS best{n}"
         )
     row = await tx.fetch_one("SELECT " + ", ".join(columns), params)
     assert row is not None
@@ -330,6 +341,15 @@ class SubmissionQueries:
             )
         )
 
+    async def slots_on(self, guild_id: int, local_date: date) -> set[tuple[int, str]]:
+        """The (group, session) slots that hold a submission that day."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT group_id, session FROM submissions"
+            " WHERE guild_id = :guild_id AND local_date = :local_date",
+            {"guild_id": guild_id, "local_date": local_date.isoformat()},
+        )
+        return {(int(row["group_id"]), str(row["session"])) for row in rows}
+
     async def by_id(self, submission_id: int) -> StoredSubmission | None:
         found = _group(
             await self._db.fetch_all(
@@ -356,8 +376,10 @@ class SubmissionQueries:
         )
 
     async def recent(self, guild_id: int, athlete_id: int, limit: int) -> list[StoredSubmission]:
+        """The athlete's submissions of their last ``limit`` days (a day may
+        hold several: am and pm, two groups), newest day first."""
         days = await self._db.fetch_all(
-            "SELECT local_date FROM submissions WHERE guild_id = :guild_id"
+            "SELECT DISTINCT local_date FROM submissions WHERE guild_id = :guild_id"
             " AND athlete_id = :athlete_id ORDER BY local_date DESC LIMIT :limit",
             {"guild_id": guild_id, "athlete_id": athlete_id, "limit": limit},
         )
@@ -371,7 +393,7 @@ class SubmissionQueries:
                 {"guild_id": guild_id, "athlete_id": athlete_id, "oldest": oldest},
             )
         )
-        return found[:limit]
+        return found
 
     async def between(
         self, guild_id: int, since: date, until: date, athlete_id: int | None = None

@@ -45,6 +45,13 @@ def _asker(message: discord.Message) -> Actor:
     )
 
 
+def _role_ids(person: discord.abc.User) -> frozenset[int]:
+    """A member's role ids (a user outside a server has none)."""
+    if isinstance(person, discord.Member):
+        return frozenset(role.id for role in person.roles)
+    return frozenset()
+
+
 class Chat(commands.Cog):
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
@@ -130,7 +137,8 @@ class Chat(commands.Cog):
         """The server asked in, or in a DM the servers where the asker used
         Trackside and is still a member, by name."""
         if message.guild is not None:
-            return [Server(message.guild.id, message.guild.name)]
+            # The author of a server message is a Member carrying their roles.
+            return [Server(message.guild.id, message.guild.name, _role_ids(message.author))]
         user_id = message.author.id
         return await self.server_use.shared_with(
             user_id, lambda guild_id: self._membership(user_id, guild_id)
@@ -159,12 +167,14 @@ class Chat(commands.Cog):
                 return None
         if guild.unavailable or guild.name is None:
             return None  # a Discord outage there: nothing to answer from
-        if guild.get_member(user_id) is None:
+        member = guild.get_member(user_id)
+        if member is None:
             try:
-                await guild.fetch_member(user_id)
+                member = await guild.fetch_member(user_id)
             except discord.NotFound:
                 return GONE
             except discord.HTTPException as error:
                 log.info("member lookup in %s failed: %s", guild.id, error)
                 return None
-        return Server(guild.id, guild.name)
+        # The member lookup carries their roles: which training groups they are in.
+        return Server(guild.id, guild.name, _role_ids(member))

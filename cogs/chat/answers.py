@@ -16,15 +16,18 @@ from bot.domain.distance import format_distance, parse_distance
 from bot.domain.errors import InputError
 from bot.domain.questions import Question, parse_question
 from bot.domain.times import format_time
+from bot.groups import caller_first, group_names, member_group_ids, workout_label
 from bot.permissions import Actor
 from bot.replies import Answer, inline_text
 from cogs.pace import answers
 from cogs.pace.history import answered
+from cogs.splits.logbook import submission_label
 from cogs.splits.rendering import rep_table, short_date, summary_lines
 from cogs.splits.submit import analysis_of
 from cogs.wod.rendering import long_date, workout_answer
 from db.base import Database
-from db.submissions import SubmissionQueries
+from db.groups import TEAM, GroupQueries
+from db.submissions import StoredSubmission, SubmissionQueries
 from db.workouts import WorkoutQueries
 
 PACE_INTENTS = frozenset({"convert", "predict", "vdot", "laps", "score", "agegrade"})
@@ -99,10 +102,12 @@ def pace_answer(question: Question) -> Answer | None:
 
 @dataclass(frozen=True)
 class Server:
-    """A server the asker shares with the bot (and used Trackside in)."""
+    """A server the asker shares with the bot (and used Trackside in), with
+    the asker's roles there (which training groups they are in)."""
 
     id: int
     name: str  # user text
+    role_ids: frozenset[int] = frozenset()
 
 
 SharedServers = Callable[[], Awaitable[Sequence[Server]]]
@@ -186,42 +191,79 @@ async def _team(
         # A server's name is user text like any other: shown as typed.
         prefix = f"{inline_text(server.name)}: " if labelled else ""
         if question.intent == "workout":
-            line, answer = await _workout(db, server.id, day)
+            line, answered_here = await _workouts(db, server, day)
         elif question.intent == "log":
-            line, answer = await _log(db, server.id, day, asker.user_id)
+            line, answered_here = await _logs(db, server.id, day, asker.user_id)
         else:
             line, answer = await _best(db, server.id, asker.user_id, question)
+            answered_here = [answer] if answer is not None else []
         lines.append(prefix + line)
-        if answer is not None:
+        for answer in answered_here:
             if labelled:
                 answer = replace(answer, title=f"{inline_text(server.name)}: {answer.title}")
             found.append(answer)
     return "\n".join(lines), found
 
 
-async def _workout(db: Database, guild_id: int, day: date) -> tuple[str, Answer | None]:
-    workout = await WorkoutQueries(db).get(guild_id, day)
-    if workout is None or not workout.public:
-        return f"No workout posted for {long_date(day)}.", None
-    return f"Workout for {long_date(day)}", workout_answer(workout)
+async def _workouts(db: Database, server: Server, day: date) -> tuple[str, list[Answer]]:
+    """The day's posted workouts of the asker's groups and the team's, their
+    own groups' first. The team's main workout alone reads as it did before
+    groups; otherwise each is labelled ("Sprints · pm")."""
+    posted = [w for w in await WorkoutQueries(db).for_day(server.id, day) if w.public]
+    if all((w.group_id, w.session) == (TEAM, "") for w in posted):
+        if not posted:
+            return f"No workout posted for {long_date(day)}.", []
+        return f"Workout for {long_date(day)}", [workout_answer(posted[0])]
+    groups = await GroupQueries(db).current(server.id) if any(w.group_id for w in posted) else []
+    mine = member_group_ids(groups, server.role_ids)
+    yours = caller_first([w for w in posted if w.group_id in mine | {TEAM}], mine)
+    names = await group_names(db, server.id, {w.group_id for w in posted})
+    if not yours:
+        others = ", ".join(inline_text(workout_label(w, names)) for w in posted)
+        return (
+            f"No workout posted for your groups or the team on {long_date(day)} "
+            f"(other groups: {others}; `/wod today` shows them).",
+            [],
+        )
+    labels = [inline_text(workout_label(w, names)) for w in yours]
+    heading = "Workout" if len(yours) == 1 else "Workouts"
+    return (
+        f"{heading} for {long_date(day)}: {', '.join(labels)}",
+        [_labelled(workout_answer(w), label) for w, label in zip(yours, labels, strict=True)],
+    )
 
 
-async def _log(
+def _labelled(answer: Answer, label: str) -> Answer:
+    return replace(answer, title=f"{label}: {answer.title}")
+
+
+async def _logs(
     db: Database, guild_id: int, day: date, athlete_id: int
-) -> tuple[str, Answer | None]:
-    submission = await SubmissionQueries(db).get(guild_id, day, athlete_id)
-    if submission is None:
-        return f"You logged no splits for {long_date(day)}.", None
+) -> tuple[str, list[Answer]]:
+    """The asker's splits that day: one answer per workout logged (am and pm,
+    two groups), each labelled when it belongs to a group or session."""
+    found = await SubmissionQueries(db).of_athlete_on(guild_id, day, athlete_id)
+    if not found:
+        return f"You logged no splits for {long_date(day)}.", []
+    names = await group_names(db, guild_id, {s.group_id for s in found})
+    logged = [_log(submission, submission_label(submission, names)) for submission in found]
+    if len(logged) == 1:
+        return logged[0].headline, logged
+    return f"Your splits for {short_date(day)}: {len(logged)} workouts", logged
+
+
+def _log(submission: StoredSubmission, label: str | None) -> Answer:
+    day = submission.local_date
     analysis = analysis_of(submission)
-    answer = Answer(
+    return Answer(
         kind="Splits",
         headline=f"Your splits for {short_date(day)}",
         title=f"Your splits for {short_date(day)}"
+        + (f", {inline_text(label)}" if label else "")
         + (f", {inline_text(submission.workout_title)}" if submission.workout_title else ""),
         body="\n".join(["```", *rep_table(analysis), "```", *summary_lines(analysis)]),
         file_name="splits.txt",
     )
-    return answer.headline, answer
 
 
 async def _best(

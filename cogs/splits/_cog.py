@@ -20,11 +20,11 @@ from bot.domain import limits
 from bot.options import ShortText
 from bot.permissions import actor_of
 from bot.replies import inline_text, send_answer
-from cogs.splits import logbook, views
+from cogs.splits import autocomplete, logbook, views
 from cogs.splits.charts import progress_chart, rep_chart
 from cogs.splits.export import export_csv, export_filename
 from cogs.splits.rendering import (
-    board_answer,
+    day_board_answer,
     delete_prompt,
     export_text,
     mine_answer,
@@ -33,6 +33,26 @@ from cogs.splits.rendering import (
 from cogs.splits.submit import submit_splits
 
 DATE_HELP = "Default today; yesterday, a weekday (tuesday) or 2026-06-05"
+WORKOUT_HELP = "Which of the day's workouts (training groups, sessions); pick from the list"
+
+
+def _typed(interaction: discord.Interaction, name: str) -> str | None:
+    """Another option's value as typed so far, for an autocomplete."""
+    value = getattr(interaction.namespace, name, None)
+    return value if isinstance(value, str) else None
+
+
+def _typed_user(interaction: discord.Interaction) -> int | None:
+    """The ``athlete`` option's user id as typed so far (an object or an id)."""
+    value = getattr(interaction.namespace, "athlete", None)
+    if value is None:
+        return None
+    found = getattr(value, "id", value)
+    return int(found) if isinstance(found, int) or str(found).isdigit() else None
+
+
+def _choices(found: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=name, value=value) for name, value in found]
 
 
 def _subject(athlete: discord.abc.Snowflake | None) -> logbook.Subject | None:
@@ -66,6 +86,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         splits="Your times in rep order, e.g. 29.78 29.98 31.31 31.20 37.47",
         date=DATE_HELP,
         note="How it felt, conditions (optional)",
+        workout=WORKOUT_HELP + " (default: yours that fits)",
     )
     async def submit(
         self,
@@ -73,6 +94,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         splits: app_commands.Range[str, 1, limits.SPLITS_TEXT.max_length],
         date: ShortText | None = None,
         note: app_commands.Range[str, 1, limits.ATHLETE_NOTE.max_length] | None = None,
+        workout: ShortText | None = None,
     ) -> None:
         outcome = await submit_splits(
             self.bot.db,
@@ -81,8 +103,23 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             note=note,
             now=self.bot.clock.now(),
             date_text=date,
+            workout_text=workout,
         )
         await send_answer(interaction, submission_answer(outcome))
+
+    @submit.autocomplete("workout")
+    async def _submit_workouts(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(
+            await autocomplete.submit_choices(
+                self.bot.db,
+                actor_of(interaction),
+                _typed(interaction, "date"),
+                current,
+                now=self.bot.clock.now(),
+            )
+        )
 
     @app_commands.command(
         name="mine",
@@ -95,49 +132,95 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         interaction: discord.Interaction,
         limit: app_commands.Range[int, logbook.MINE_LIMIT.low, logbook.MINE_LIMIT.high] = 10,
     ) -> None:
-        found, bests = await logbook.recent(self.bot.db, actor_of(interaction), limit)
-        await send_answer(interaction, mine_answer(found, bests), ephemeral=True)
+        found = await logbook.mine(self.bot.db, actor_of(interaction), limit)
+        await send_answer(
+            interaction, mine_answer(found.found, found.bests, found.names), ephemeral=True
+        )
 
     @app_commands.command(
         name="board",
         description="Everyone's results for a workout, ranked by overall pace",
         extras={"example": "`/splits board date:today`"},
     )
-    @app_commands.describe(date=DATE_HELP)
-    async def board(self, interaction: discord.Interaction, date: ShortText | None = None) -> None:
-        day, title, found = await logbook.board(
-            self.bot.db, actor_of(interaction), date, now=self.bot.clock.now()
+    @app_commands.describe(date=DATE_HELP, workout=WORKOUT_HELP + " (default: every one)")
+    async def board(
+        self,
+        interaction: discord.Interaction,
+        date: ShortText | None = None,
+        workout: ShortText | None = None,
+    ) -> None:
+        found = await logbook.day_board(
+            self.bot.db, actor_of(interaction), date, workout, now=self.bot.clock.now()
         )
-        await send_answer(interaction, board_answer(day, title, found))
+        await send_answer(interaction, day_board_answer(found))
+
+    @board.autocomplete("workout")
+    async def _board_workouts(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(
+            await autocomplete.board_choices(
+                self.bot.db,
+                actor_of(interaction),
+                _typed(interaction, "date"),
+                current,
+                now=self.bot.clock.now(),
+            )
+        )
 
     @app_commands.command(
         name="delete",
         description="Delete your splits for a day (coaches: anyone's)",
         extras={"example": "`/splits delete date:today`"},
     )
-    @app_commands.describe(date=DATE_HELP, athlete="Coaches only: whose splits")
+    @app_commands.describe(
+        date=DATE_HELP,
+        athlete="Coaches only: whose splits",
+        workout="Which of the day's submissions, when there are several",
+    )
     async def delete(
         self,
         interaction: discord.Interaction,
         date: ShortText | None = None,
         athlete: discord.User | None = None,
+        workout: ShortText | None = None,
     ) -> None:
         actor = actor_of(interaction)
-        found = await logbook.to_delete(
-            self.bot.db, actor, date, _subject(athlete), now=self.bot.clock.now()
+        found = await logbook.delete_request(
+            self.bot.db, actor, date, _subject(athlete), workout, now=self.bot.clock.now()
         )
         confirm = confirm_view(
             self.bot,
             views.DELETE_ACTION,
             owner_id=actor.user_id,
-            target_id=found.id,
+            target_id=found.submission.id,
             yes_label="Delete",
         )
         await interaction.response.send_message(
-            delete_prompt(found),
+            delete_prompt(found.submission, found.label),
             view=confirm,
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @delete.autocomplete("workout")
+    async def _delete_workouts(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._own_workouts(interaction, current)
+
+    async def _own_workouts(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(
+            await autocomplete.own_choices(
+                self.bot.db,
+                actor_of(interaction),
+                _typed(interaction, "date"),
+                _typed_user(interaction),
+                current,
+                now=self.bot.clock.now(),
+            )
         )
 
     @app_commands.command(
@@ -189,15 +272,22 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     @app_commands.describe(
         date="A day's reps; leave empty for progress at your most frequent rep distance",
         athlete="Coaches only: whose splits",
+        workout="Which of the day's submissions, when there are several",
     )
     async def chart(
         self,
         interaction: discord.Interaction,
         date: ShortText | None = None,
         athlete: discord.User | None = None,
+        workout: ShortText | None = None,
     ) -> None:
         drawn = await logbook.chart(
-            self.bot.db, actor_of(interaction), date, _subject(athlete), now=self.bot.clock.now()
+            self.bot.db,
+            actor_of(interaction),
+            date,
+            _subject(athlete),
+            now=self.bot.clock.now(),
+            workout_text=workout,
         )
         await interaction.response.defer(thinking=True)  # drawing takes a moment
         if isinstance(drawn, logbook.DayChart):
@@ -213,3 +303,9 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
             file=discord.File(io.BytesIO(png), filename=filename),
             allowed_mentions=discord.AllowedMentions.none(),
         )
+
+    @chart.autocomplete("workout")
+    async def _chart_workouts(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._own_workouts(interaction, current)

@@ -2,7 +2,7 @@
 
 The columns are part of the product contract (its ``/splits export``)::
 
-    date,workout,athlete_id,athlete,rep,distance_m,time_s,pace_per_400_s,note
+    date,workout,athlete_id,athlete,rep,distance_m,time_s,pace_per_400_s,note,group,session,source
 
 Decisions, and why:
 
@@ -54,6 +54,9 @@ HEADER: tuple[str, ...] = (
     "time_s",
     "pace_per_400_s",
     "note",
+    "group",
+    "session",
+    "source",
 )
 """The CSV's columns, exactly as the product contract lists them."""
 
@@ -73,7 +76,10 @@ class ExportRow:
     ``workout`` is the workout's title, or its text when it has no title, or
     ``""`` when the splits have no workout; ``athlete`` is the display name;
     ``rep`` is 1-based; ``pace_per_400_ms`` the 400 m-equivalent pace in
-    milliseconds (a Fraction keeps it exact).
+    milliseconds (a Fraction keeps it exact); ``group`` the training group's
+    name (``""``: the whole team), ``session`` the workout's session label
+    (``""``: the day's main one), ``source`` ``typed`` (command or form) or
+    ``file`` (a watch file).
     """
 
     date: date
@@ -85,6 +91,9 @@ class ExportRow:
     time_ms: int
     pace_per_400_ms: Fraction | float
     note: str | None
+    group: str = ""
+    session: str = ""
+    source: str = "typed"
 
 
 def _text_cell(value: str | None) -> str:
@@ -131,6 +140,9 @@ def _cells(row: ExportRow) -> list[str]:
         _seconds_cell(row.time_ms),
         _seconds_cell(row.pace_per_400_ms),
         _text_cell(row.note),
+        _text_cell(row.group),  # names and sessions are typed by coaches
+        _text_cell(row.session),
+        row.source,
     ]
 
 

@@ -16,12 +16,14 @@ import discord
 
 from bot.components import ForgedId, row_id, submitted_values
 from bot.domain.errors import InputError
+from bot.groups import group_names, workout_label
 from bot.permissions import actor_of
 from bot.replies import send_answer
 from cogs.splits import logbook
 from cogs.splits.rendering import deleted_text, submission_answer
 from cogs.splits.submit import submit_splits
 from cogs.wod.rendering import modal_placeholder
+from db.groups import TEAM
 from db.guild_settings import GuildSettingsQueries
 from db.workouts import StoredWorkout, WorkoutQueries
 
@@ -54,11 +56,13 @@ def post_view(workout: StoredWorkout) -> discord.ui.View | None:
     return view
 
 
-def splits_form(workout: StoredWorkout) -> discord.ui.Modal:
-    """The form the button opens; its submission arrives at :func:`form_submitted`."""
+def splits_form(workout: StoredWorkout, label: str | None = None) -> discord.ui.Modal:
+    """The form the button opens; its submission arrives at :func:`form_submitted`.
+    ``label``: the workout's group and session (``Sprints · pm``), if any."""
     day = workout.local_date
+    which = f", {' '.join(label.split())}" if label else ""
     form = discord.ui.Modal(
-        title=f"Splits for {day:%a} {day.day} {day:%b}"[:45],
+        title=f"Splits for {day:%a} {day.day} {day:%b}{which}"[:45],
         custom_id=FORM_ID.format(workout_id=workout.id),
     )
     form.add_item(
@@ -105,7 +109,12 @@ async def button_clicked(
     bot: Trackside, interaction: discord.Interaction, match: re.Match[str]
 ) -> None:
     workout = await workout_to_submit_to(bot, interaction, match["workout_id"])
-    await interaction.response.send_modal(splits_form(workout))
+    label = None
+    if (workout.group_id, workout.session) != (TEAM, ""):
+        label = workout_label(
+            workout, await group_names(bot.db, workout.guild_id, {workout.group_id})
+        )
+    await interaction.response.send_modal(splits_form(workout, label))
 
 
 async def form_submitted(
@@ -113,7 +122,8 @@ async def form_submitted(
 ) -> None:
     workout = await workout_to_submit_to(bot, interaction, match["workout_id"])
     values = submitted_values((interaction.data or {}).get("components", []))  # type: ignore[arg-type]
-    # The same use case as /splits submit, for the day the form was opened for.
+    # The same use case as /splits submit, for the workout of the post the
+    # form was opened from, whatever the athlete's groups.
     outcome = await submit_splits(
         bot.db,
         actor_of(interaction),
@@ -121,6 +131,7 @@ async def form_submitted(
         note=values.get(FIELD_NOTE),
         now=bot.clock.now(),
         day=workout.local_date,
+        workout_id=workout.id,
     )
     await send_answer(interaction, submission_answer(outcome))
 
@@ -130,8 +141,10 @@ DELETE_ACTION = "splits-delete"
 
 async def delete_clicked(bot: Trackside, interaction: discord.Interaction, target: int) -> str:
     """The **Delete** of ``/splits delete``'s confirm (re-checked at the click)."""
-    deleted = await logbook.delete_confirmed(bot.db, actor_of(interaction), target)
-    return deleted_text(deleted)
+    deleted = await logbook.delete_clicked(bot.db, actor_of(interaction), target)
+    if deleted is None:
+        return deleted_text(None)
+    return deleted_text(deleted.submission, deleted.label)
 
 
 def register(bot: Trackside) -> None:

@@ -50,6 +50,7 @@ from bot.domain.dates import parse_date
 from bot.domain.errors import InputError
 from db.base import Params, Row
 from db.copy import TableCopy
+from db.groups import GroupQueries
 from loopback import Channel, InteractionRecord, Member, Message
 from tests.e2e.conftest import CLUB_START, Club
 
@@ -324,16 +325,15 @@ async def finish(club: Club, itx: InteractionRecord, watch: Watch) -> Message:
 def fit(club: Club, command: str, option: str, value: str) -> str:
     """Cut ``value`` to the option's synced max_length, as Discord's client does
     (a user cannot send more)."""
-    group, _, sub = command.partition(" ")
-    for synced in club.fake.commands(club.guild):
-        if synced["name"] != group:
-            continue
-        for subcommand in synced.get("options") or []:
-            if subcommand["name"] != sub:
-                continue
-            for definition in subcommand.get("options") or []:
-                if definition["name"] == option and definition.get("max_length"):
-                    return value[: definition["max_length"]]
+    top, *subs = command.split(" ")
+    options = next(
+        (c.get("options") or [] for c in club.fake.commands(club.guild) if c["name"] == top), []
+    )
+    for sub in subs:  # a subcommand, or a group and its subcommand ("config group add")
+        options = next((o.get("options") or [] for o in options if o["name"] == sub), [])
+    for definition in options:
+        if definition["name"] == option and definition.get("max_length"):
+            return value[: definition["max_length"]]
     return value
 
 
@@ -400,6 +400,7 @@ async def restore_seed(club: Club) -> None:
 @pytest_asyncio.fixture(loop_scope="module", scope="module", autouse=True)
 async def seeded(club: Club) -> None:
     await slash(club, club.coach, "config channel", {"channel": club.workouts})
+    await slash(club, club.coach, "config group add", {"name": "Jumps"})
     await restore_seed(club)
     await slash(club, club.ana, "splits submit", {"splits": SEED_SPLITS})
 
@@ -503,11 +504,19 @@ TARGETS: list[Target] = [
     Target("splits board", "date", {}, valid=DATES),
     Target("splits delete", "date", {}, valid=DATES),  # only asks for confirmation: writes nothing
     Target("splits chart", "date", {}, valid=("today",)),
+    # `workout`: an id from the autocomplete, or a label typed ("Team": today's seed).
+    Target("splits submit", "workout", {"splits": SEED_SPLITS}, check="submit", valid=("Team",)),
+    Target("splits board", "workout", {}, valid=("Team", "team")),
+    Target("splits delete", "workout", {}, valid=("Team",)),  # only asks for confirmation
+    Target("splits chart", "workout", {}, valid=("Team",)),
     Target("splits export", "since", {}, valid=DATES),
     Target("splits export", "until", {}, valid=DATES),
     # /config (restored after each accepted example: the timezone moves "today")
     Target("config post-time", "time", {}, "coach", "config", ("06:00", "17:30")),
     Target("config timezone", "timezone", {}, "coach", "config", ("UTC", "Etc/UTC")),
+    # A group's name is shown back as typed; each accepted group is removed again.
+    Target("config group add", "name", {}, "coach", "group_add", ("Sprints", "Middle distance")),
+    Target("config group remove", "name", {}, "coach", valid=("Jumps",)),  # only asks
     # Destructive last: a date that parses may delete today's seed (restored).
     Target("wod delete", "date", {}, "coach", "wod_delete", ("today",)),
 ]
@@ -601,6 +610,26 @@ def after_example(
             return ACCEPTED
         assert after == before, f"a rejected setting was stored: {reply.content}"
         return REJECTED
+    if target.check == "group_add":
+        if not reply.content.startswith("Added the group"):
+            assert after == before, f"a refused group was stored: {reply.content}"
+            return REJECTED
+        name = " ".join(as_stored(value).split())
+        [row] = db_rows(
+            run,
+            club,
+            "SELECT id, name FROM training_groups WHERE guild_id = :guild"
+            " AND removed_at IS NULL ORDER BY id DESC LIMIT 1",
+            {"guild": club.guild.id},
+        )
+        assert row["name"] == name and 1 <= len(name) <= 32
+        assert reply.content.split("\n")[0] == f"Added the group “{one_line(name)}”."
+        run(
+            GroupQueries(club.bot.db).remove(
+                club.guild.id, row["id"], now=0, cancel_from=TODAY.isoformat()
+            )
+        )
+        return ACCEPTED
     if target.check == "wod_delete":
         if reply.content.startswith("Deleted the workout"):
             run(restore_seed(club))

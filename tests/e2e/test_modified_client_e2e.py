@@ -41,8 +41,10 @@ its channel, on the real workout post): the **Submit splits** button and its
 form naming another server's workout, a scheduled (not posted) workout, ids out
 of range or nowhere, garbage ids, an oversized form; and confirm buttons with
 someone else as owner, an expired boot or time, another server's or a
-teammate's submission, an unknown action. A positive control shows the real
-button still opens the form and a real submission is stored.
+teammate's submission, an unknown action; ``/config group remove``'s clicked
+by an athlete or naming another server's group, or no group at all. A
+positive control shows the real button still opens the form and a real
+submission is stored.
 
 For every hostile case: answered in time (no ``ack_deadline``), a private
 reply with text only and without the command's answer (a refusal, not an
@@ -133,6 +135,11 @@ class World:
     voice: Channel  # a voice channel of the club: outside a text-channel option's types
     dee: Member  # Part 1's athlete
     cleo: Member  # the positive control's athlete
+    group_id: int  # the club's training group "Jumps"
+    other_group_id: int  # the rival club's group
+
+
+GROUP_ID = "SELECT id FROM training_groups WHERE guild_id = :guild AND name = :name"
 
 
 async def one_id(club: Club, sql: str, params: dict[str, Any]) -> int:
@@ -183,6 +190,8 @@ async def world(club: Club) -> World:
         other_channel,
     )
     await answered(club, rival, "splits submit", {"splits": OTHER_SPLITS}, other_channel)
+    await answered(club, club.coach, "config group add", {"name": "Jumps"}, club.workouts)
+    await answered(club, other_owner, "config group add", {"name": "Rival jumps"}, other_channel)
 
     guild_id = club.guild.id
     posted_id = await one_id(
@@ -222,6 +231,8 @@ async def world(club: Club) -> World:
         voice=voice,
         dee=dee,
         cleo=cleo,
+        group_id=await one_id(club, GROUP_ID, {"guild": guild_id, "name": "Jumps"}),
+        other_group_id=await one_id(club, GROUP_ID, {"guild": other.id, "name": "Rival jumps"}),
     )
 
 
@@ -362,6 +373,8 @@ SPECS: dict[str, Spec] = {
             "title": "Mile repeats",
             "recovery": "3' jog",
             "notes": "Spikes on",
+            "group": "Jumps",  # the world's training group
+            "session": "pm",
         },
         {
             "workout": BOUNDED,
@@ -369,6 +382,8 @@ SPECS: dict[str, Spec] = {
             "title": BOUNDED,
             "recovery": BOUNDED,
             "notes": BOUNDED,
+            "group": BOUNDED,
+            "session": BOUNDED,
         },
         accepted="Parsed: 6 × 1 mile",
     ),
@@ -388,13 +403,18 @@ SPECS: dict[str, Spec] = {
     "wod delete": Spec(
         "coach",
         lambda w: {"date": TO_DELETE},
-        {"date": BOUNDED},
+        {"date": BOUNDED, "group": BOUNDED, "session": BOUNDED},
         accepted="Deleted the workout for Monday 21 December 2026",
     ),
     "splits submit": Spec(
         "dee",
-        lambda w: {"splits": "29.78 29.98 31.31 31.20 37.47", "date": "today", "note": "windy"},
-        {"splits": BOUNDED, "date": BOUNDED, "note": BOUNDED},
+        lambda w: {
+            "splits": "29.78 29.98 31.31 31.20 37.47",
+            "date": "today",
+            "note": "windy",
+            "workout": str(w.posted_id),  # what the autocomplete sends: the workout's id
+        },
+        {"splits": BOUNDED, "date": BOUNDED, "note": BOUNDED, "workout": BOUNDED},
         accepted="Dee: splits for Sat 28 Nov",
     ),
     "splits mine": Spec(
@@ -404,13 +424,16 @@ SPECS: dict[str, Spec] = {
         accepted="Your recent splits",
     ),
     "splits board": Spec(
-        "dee", lambda w: {"date": "today"}, {"date": BOUNDED}, accepted="Board for Sat 28 Nov"
+        "dee",
+        lambda w: {"date": "today", "workout": str(w.posted_id)},
+        {"date": BOUNDED, "workout": BOUNDED},
+        accepted="Board for Sat 28 Nov",
     ),
     # Naming another athlete is for coaches (an athlete would be refused for that).
     "splits delete": Spec(
         "coach",
-        lambda w: {"date": "today", "athlete": w.club.ana},
-        {"date": BOUNDED, "athlete": A_USER},
+        lambda w: {"date": "today", "athlete": w.club.ana, "workout": str(w.posted_id)},
+        {"date": BOUNDED, "athlete": A_USER, "workout": BOUNDED},
         accepted="Delete Ana's splits for Sat 28 Nov",
     ),
     "splits export": Spec(
@@ -421,8 +444,8 @@ SPECS: dict[str, Spec] = {
     ),
     "splits chart": Spec(
         "coach",
-        lambda w: {"date": "today", "athlete": w.club.ana},
-        {"date": BOUNDED, "athlete": A_USER},
+        lambda w: {"date": "today", "athlete": w.club.ana, "workout": str(w.posted_id)},
+        {"date": BOUNDED, "athlete": A_USER, "workout": BOUNDED},
         accepted="Chart: Ana: Sat 28 Nov",
     ),
     "config channel": Spec(
@@ -451,6 +474,24 @@ SPECS: dict[str, Spec] = {
         accepted="can now post and manage workouts",
     ),
     "config show": Spec("coach", _none, {}, accepted="Trackside settings"),
+    "config group add": Spec(
+        "coach",
+        lambda w: {
+            "name": "Hurdles",
+            "role": w.club.coach_role,
+            "channel": w.club.workouts,
+            "ping": True,
+        },
+        {"name": BOUNDED, "role": A_ROLE, "channel": A_TEXT_CHANNEL, "ping": BOOLEAN_OPTION},
+        accepted="Added the group “Hurdles”",
+    ),
+    # Only asks for confirmation: removes nothing.
+    "config group remove": Spec(
+        "coach",
+        lambda w: {"name": "Jumps"},
+        {"name": BOUNDED},
+        accepted="Remove the group “Jumps”?",
+    ),
     "help": Spec("dee", _none, {}, accepted="Trackside: commands"),
 }
 
@@ -764,6 +805,32 @@ FORGERIES: list[Forgery] = [
     Forgery("confirm:target-zero", button(lambda w: confirm(w, target=0))),
     Forgery("confirm:target-20-digits", button(lambda w: confirm(w, target="9" * 20))),
     Forgery("confirm:owner-zero", button(lambda w: confirm(w, owner=0))),
+    # The Remove of /config group remove's prompt: Manage Server, this server's group.
+    Forgery(
+        "confirm:group-remove-by-an-athlete",
+        button(lambda w: confirm(w, action="group-remove", target=w.group_id)),
+        "Manage Server",
+    ),
+    Forgery(
+        "confirm:group-remove-other-guild-group",
+        button(
+            lambda w: confirm(
+                w, action="group-remove", owner=w.club.coach.user.id, target=w.other_group_id
+            ),
+            who="coach",
+        ),
+        "this server",
+    ),
+    Forgery(
+        "confirm:group-remove-nowhere",
+        button(
+            lambda w: confirm(
+                w, action="group-remove", owner=w.club.coach.user.id, target=NOWHERE_ID
+            ),
+            who="coach",
+        ),
+        "this server",
+    ),
 ]
 
 

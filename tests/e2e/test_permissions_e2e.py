@@ -75,6 +75,7 @@ def csv_rows(reply: Message) -> list[dict[str, str]]:
 async def team(club: Club) -> None:
     await slash(club, club.coach, "config channel", {"channel": club.workouts})
     await slash(club, club.coach, "config coach-role", {"role": club.coach_role})
+    await slash(club, club.coach, "config group add", {"name": "Sprints"})
     await slash(club, club.coach, "wod post", {"workout": SEED, "title": "Sprint session"})
     await slash(club, club.coach, "wod post", {"workout": SCHEDULED, "date": "tomorrow"})
     await slash(club, club.ana, "splits submit", {"splits": ANA_SPLITS})
@@ -117,6 +118,8 @@ CONFIG: list[tuple[str, Callable[[Club], dict[str, Any]]]] = [
     ("config timezone", lambda c: {"timezone": "Europe/Berlin"}),
     ("config coach-role", lambda c: {"role": c.guild.everyone}),
     ("config show", _no_options),
+    ("config group add", lambda c: {"name": "Hurdles", "role": c.coach_role, "ping": True}),
+    ("config group remove", lambda c: {"name": "Sprints"}),  # the team's group
 ]
 
 REFUSALS: list[Refusal] = [
@@ -146,6 +149,19 @@ REFUSALS: list[Refusal] = [
         "ben",
         "splits chart",
         lambda c: {"athlete": c.ana, "date": "today"},
+        lambda c: "Only coaches can chart splits for another athlete.",
+    ),
+    # Naming the workout (training groups) changes nothing: still a teammate's.
+    Refusal(
+        "ben",
+        "splits delete",
+        lambda c: {"athlete": c.ana, "workout": "Team"},
+        lambda c: "Only coaches can delete splits for another athlete.",
+    ),
+    Refusal(
+        "ben",
+        "splits chart",
+        lambda c: {"athlete": c.ana, "workout": "Team"},
         lambda c: "Only coaches can chart splits for another athlete.",
     ),
     # /config needs Manage Server: athletes and the assistant (coach role only).
@@ -190,6 +206,21 @@ async def test_the_assistant_does_coach_actions(club: Club, clean_fake) -> None:
 async def test_the_coach_configures(club: Club, clean_fake) -> None:
     reply = await slash(club, club.coach, "config show", {})
     assert reply.ephemeral and reply.embeds[0]["title"] == "Trackside settings"
+
+
+async def test_the_coach_manages_groups(club: Club, clean_fake) -> None:
+    """What the assistant and athletes are refused above, Manage Server does."""
+    reply = await slash(club, club.coach, "config group add", {"name": "Relays"})
+    assert reply.ephemeral and reply.content.startswith("Added the group “Relays”.")
+    prompt = await slash(club, club.coach, "config group remove", {"name": "Sprints"})
+    assert prompt.ephemeral and prompt.content.startswith("Remove the group “Sprints”?")
+    [_remove, cancel] = prompt.buttons()  # cancelled: the team keeps its group
+    clicked = await club.fake.click(club.coach, prompt, cancel["custom_id"])
+    assert (await clicked.wait_reply()).content == "Cancelled; nothing changed."
+    prompt = await slash(club, club.coach, "config group remove", {"name": "Relays"})
+    clicked = await club.fake.click(club.coach, prompt, prompt.buttons()[0]["custom_id"])
+    done = await clicked.wait_reply()
+    assert done.content.startswith("Removed the group “Relays”.")
 
 
 # ----------------------------------------------------------------- own data

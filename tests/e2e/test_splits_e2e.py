@@ -236,7 +236,7 @@ async def test_export_csv_parses_back(club: Club, clean_fake) -> None:
     rows = list(csv.DictReader(io.StringIO(attachment.data.decode("utf-8"))))
     assert list(rows[0]) == [
         "date", "workout", "athlete_id", "athlete", "rep",
-        "distance_m", "time_s", "pace_per_400_s", "note",
+        "distance_m", "time_s", "pace_per_400_s", "note", "group", "session", "source",
     ]  # fmt: skip
     eves = [r for r in rows if r["athlete"] == "Eve"]
     assert [(r["rep"], r["distance_m"], r["time_s"], r["pace_per_400_s"]) for r in eves] == [

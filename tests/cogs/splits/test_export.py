@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from cogs.splits.export import HEADER, ExportRow, export_csv, export_filename
 
-HEADER_LINE = "date,workout,athlete_id,athlete,rep,distance_m,time_s,pace_per_400_s,note"
+HEADER_LINE = (
+    "date,workout,athlete_id,athlete,rep,distance_m,time_s,pace_per_400_s,note,group,session,source"
+)
 
 SEED_DAY = date(2017, 6, 5)
 SEED_REPS = [(250, 29780), (250, 29980), (250, 31310), (250, 31200), (300, 37470)]
