@@ -216,11 +216,10 @@ def group_line(group: TrainingGroup, existing_roles: Collection[int] | None) -> 
 
 def groups_field(
     groups: Sequence[TrainingGroup], existing_roles: Collection[int] | None = None
-) -> Field:
+) -> Field | None:
     """The groups, one line each; ``existing_roles``: the ids of the roles the
-    server has now (``None``: not known, every role taken as existing)."""
+    server has now (``None``: not known, every role taken as existing). No
+    field without groups: a server that has none sees its settings as before."""
     if not groups:
-        return Field(
-            "Training groups", "none: every workout is the whole team's (`/config group add`)"
-        )
+        return None
     return Field("Training groups", "\n".join(group_line(g, existing_roles) for g in groups))

@@ -14,7 +14,9 @@ from bot.domain.errors import InputError
 from bot.permissions import Actor
 from bot.replies import Answer, Field, inline_text
 from cogs.config.groups import groups_field
-from cogs.config.seen import ChannelSeen, check_channel
+from cogs.config.seen import CHANNEL_EXAMPLE as CHANNEL_EXAMPLE  # where callers found it
+from cogs.config.seen import ChannelSeen as ChannelSeen
+from cogs.config.seen import check_channel
 from cogs.wod.rendering import long_date
 from db.base import Database
 from db.groups import GroupQueries

@@ -15,7 +15,7 @@ from bot.domain.workout import parse_workout
 from bot.errors import NotAllowed
 from bot.permissions import Actor
 from cogs.config import settings
-from cogs.config.seen import CHANNEL_EXAMPLE, ChannelSeen
+from cogs.config.settings import ChannelSeen
 from db.guild_settings import GuildSettings, GuildSettingsQueries
 from db.workouts import NewWorkout, WorkoutQueries
 
@@ -108,7 +108,7 @@ async def test_a_channel_missing_permissions_is_refused_naming_them(db) -> None:
         "I can't post in <#600>: I am missing Send Messages, Embed Links there. "
         "Grant them to my role in that channel, then try again."
     )
-    assert caught.value.example == CHANNEL_EXAMPLE == "`/config channel channel:#workouts`"
+    assert caught.value.example == settings.CHANNEL_EXAMPLE
     assert (await _stored(db)).channel_id is None
 
 
@@ -154,7 +154,6 @@ async def test_overview_of_a_fresh_server(db) -> None:
         ("Post time", "06:00"),
         ("Timezone", "UTC"),
         ("Coach role", "not set: members with Manage Server"),
-        ("Training groups", "none: every workout is the whole team's (`/config group add`)"),
     ]
 
 
