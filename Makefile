@@ -38,7 +38,7 @@ format: install
 backup: install
 	$(BIN)/python -m bot db backup backups/trackside-$$(date +%Y%m%d-%H%M%S).db
 
-# Figures, not assertions (bench/README.md has one run's results); about 5 minutes.
+# Figures, not assertions (bench/README.md has one run's results); about 8 minutes.
 bench: install
 	$(BIN)/python bench/pace_bench.py
 	$(BIN)/python bench/scale_bench.py
@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/burst_bench.py
 	$(BIN)/python bench/post_scale_bench.py
 	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/watch_bench.py
 	$(BIN)/python bench/with_postgres.py shards_bench.py
 
 clean:

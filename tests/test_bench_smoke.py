@@ -14,6 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import burst_bench
 import latency_bench
 import post_scale_bench
+import watch_bench
+
+from cogs.splits.watch import read_activity_bytes
+from tests.cogs.splits.watch.builders import SEED_SESSION, interval_fit
 
 
 async def test_latency_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,3 +43,14 @@ async def test_post_scale_child_posts_every_server() -> None:
     figures = await post_scale_bench.child(5, trace=False)
     assert figures["posted"] == figures["messages_in_channels"] == 5
     assert figures["tick_selects"] == 1
+
+
+def test_watch_bench_reads_its_files(capsys: pytest.CaptureFixture[str]) -> None:
+    # The bench's struct-written FIT reads to the same laps as fit-tool's.
+    fast = read_activity_bytes(watch_bench.fit_file(records_per_lap=3), "a.fit")
+    assert fast == read_activity_bytes(interval_fit(SEED_SESSION, records_per_lap=3), "a.fit")
+    rows = watch_bench.main(megabytes=0.02, repeat=1, in_process=True)
+    assert [row["outcome"] for row in rows[:2]] == ["11 laps, proposed 2,4,6,8,10"] * 2
+    assert str(rows[2]["outcome"]).startswith("refused: This is not a valid TCX file")
+    assert [row["outcome"] for row in rows[3:5]] == ["11 laps"] * 2
+    assert "session.fit" in capsys.readouterr().out

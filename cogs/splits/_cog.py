@@ -17,12 +17,15 @@ from discord.ext import commands
 from bot.app import Trackside
 from bot.components import confirm_view
 from bot.domain import limits
+from bot.domain.errors import InputError
 from bot.options import ShortText
 from bot.permissions import actor_of
 from bot.replies import inline_text, send_answer
-from cogs.splits import autocomplete, logbook, views
+from cogs.splits import autocomplete, logbook, preview, views
 from cogs.splits.charts import progress_chart, rep_chart
 from cogs.splits.export import export_csv, export_filename
+from cogs.splits.importing import EXAMPLE as IMPORT_EXAMPLE
+from cogs.splits.importing import Previews, Upload, import_activity
 from cogs.splits.rendering import (
     day_board_answer,
     delete_prompt,
@@ -51,6 +54,25 @@ def _typed_user(interaction: discord.Interaction) -> int | None:
     return int(found) if isinstance(found, int) or str(found).isdigit() else None
 
 
+def _upload(file: object) -> Upload:
+    """The ``file`` option as the use case takes it. A modified client can
+    name an attachment Discord never resolved (discord.py gives an object
+    with an id only); a download Discord refuses is the user's to retry."""
+    if not isinstance(file, discord.Attachment):
+        raise InputError("I can't find that file; attach it again with `file:`.", IMPORT_EXAMPLE)
+    attachment = file
+
+    async def download() -> bytes:
+        try:
+            return await attachment.read()
+        except discord.HTTPException:
+            raise InputError(
+                "I couldn't download that file from Discord; attach it again.", IMPORT_EXAMPLE
+            ) from None
+
+    return Upload(attachment.filename, attachment.size, download)
+
+
 def _choices(found: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=name, value=value) for name, value in found]
 
@@ -68,9 +90,12 @@ def _subject(athlete: discord.abc.Snowflake | None) -> logbook.Subject | None:
 class Splits(commands.GroupCog, group_name="splits", group_description="Rep splits"):
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
+        # /splits import's open previews: in memory, 10 minutes each.
+        self.previews = Previews()
 
     async def cog_load(self) -> None:
         views.register(self.bot)
+        preview.register(self.bot, self.previews)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.guild_id is None:
@@ -120,6 +145,42 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
                 now=self.bot.clock.now(),
             )
         )
+
+    @app_commands.command(
+        name="import",
+        description="Log your splits from a watch file (.fit or .tcx): a private preview first",
+        extras={"example": "`/splits import file:(your .fit or .tcx file)`"},
+    )
+    @app_commands.describe(
+        file="Your watch's activity: .fit or .tcx (or .gpx with laps), up to 10 MB",
+        date="Default: the day it was recorded; yesterday, a weekday (tuesday) or 2026-06-05",
+        workout=WORKOUT_HELP + " (default: the one your laps fit)",
+    )
+    async def import_file(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        date: ShortText | None = None,
+        workout: ShortText | None = None,
+    ) -> None:
+        opened = await import_activity(
+            self.bot.db,
+            actor_of(interaction),
+            _upload(file),
+            now=self.bot.clock.now(),
+            previews=self.previews,
+            date_text=date,
+            workout_text=workout,
+            # Once the options are valid: reading a file can take over a second.
+            acknowledge=lambda: interaction.response.defer(ephemeral=True, thinking=True),
+        )
+        await preview.send_preview(self.bot, interaction, self.previews, opened)
+
+    @import_file.autocomplete("workout")
+    async def _import_workouts(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._submit_workouts(interaction, current)
 
     @app_commands.command(
         name="mine",

@@ -14,7 +14,7 @@ sends) or its label typed by hand (``Sprints pm``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -76,11 +76,20 @@ def choose_workout(candidates: Sequence[StoredWorkout], count: int) -> WorkoutCh
     exactly one left is used, otherwise the athlete chooses (among those
     that fit, or among every candidate when none does). Whether the athlete
     already submitted to one does not matter: a resubmission replaces."""
+    return choose_fitting(candidates, lambda w: len(w.plan.reps) == count)
+
+
+def choose_fitting(
+    candidates: Sequence[StoredWorkout], fits: Callable[[StoredWorkout], bool]
+) -> WorkoutChoice:
+    """:func:`choose_workout`'s rule with what "fits" left to the caller: the
+    number of splits typed, or (a watch file) whether every rep was found
+    among the file's laps."""
     if not candidates:
         return WorkoutChoice(None)
     if len(candidates) == 1:
         return WorkoutChoice(candidates[0])
-    fitting = [w for w in candidates if len(w.plan.reps) == count]
+    fitting = [w for w in candidates if fits(w)]
     if len(fitting) == 1:
         return WorkoutChoice(fitting[0])
     return WorkoutChoice(None, tuple(fitting or candidates), fit=bool(fitting))

@@ -87,6 +87,7 @@ async def submit_splits(
     date_text: str | None = None,
     workout_text: str | None = None,
     workout_id: int | None = None,
+    source: str = "typed",
 ) -> Outcome:
     """Match ``text`` to the day's workout and store it, as one unit of work.
 
@@ -99,7 +100,9 @@ async def submit_splits(
     day's workouts of the athlete's groups and the team's. Raises
     ``InputError`` with nothing stored when the text or note is over its
     limit, the day is in the future, the date, the workout or the splits do
-    not read, or several workouts fit (the reply lists them).
+    not read, or several workouts fit (the reply lists them). ``source`` is
+    stored with the submission: ``typed`` (the command, the form) or ``file``
+    (a watch file's laps, :mod:`cogs.splits.importing`).
     """
     guild_id = athlete.server()
     text = SPLITS_TEXT.check(text) or ""
@@ -138,6 +141,7 @@ async def submit_splits(
             matched=matched,
             note=note,
             now=epoch_ms(now),
+            source=source,
         )
         if workout is not None and (workout.group_id, workout.session) != (TEAM, ""):
             names = await _names(db, guild_id, [workout], tx)
