@@ -32,6 +32,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.splits",
     "cogs.config",
     "cogs.chat",
+    "cogs.profile",
     "cogs.help",
 )
 GLOBAL_SYNC_HASH_KEY = "global_commands_hash"

@@ -100,6 +100,18 @@ _RULES: list[_Rule] = [
         True,
     ),
     (
+        # A required option missing, or options this version does not have:
+        # a modified client, or a Discord app still showing the commands as
+        # they were before an update (until Discord's copy is synced).
+        app_commands.CommandSignatureMismatch,
+        lambda e: (
+            "That command arrived with options this version of Trackside doesn't have (or "
+            "without one it needs), so nothing was done. Reopen the command from the list "
+            "and fill in every required option."
+        ),
+        False,
+    ),
+    (
         app_commands.NoPrivateMessage,
         lambda e: "This command works in a server, not in DMs.",
         False,

@@ -293,11 +293,13 @@ async def send_answer(
     answer: Answer | Sequence[Answer] | str,
     *,
     ephemeral: bool = False,
+    content: str | None = None,
 ) -> None:
     """The one way a command replies: an answer's headline as content
     (notifications show it), its embed and any attached file; several
-    answers, an embed each (the first one's headline as content); or a plain
-    line. After a defer, as the followup. Never pings anyone."""
+    answers, an embed each (the first one's headline, or ``content``, as
+    content); or a plain line. After a defer, as the followup. Never pings
+    anyone."""
     if isinstance(answer, str):
         content, line_cut = _cut_line(answer, CONTENT_LIMIT)
         rendered = Rendered(
@@ -306,9 +308,9 @@ async def send_answer(
             [(DEFAULT_FILE, answer.encode("utf-8"))] if line_cut else [],
         )
     elif isinstance(answer, Answer):
-        rendered = render([answer])
+        rendered = render([answer], content=content)
     else:
-        rendered = render(answer)
+        rendered = render(answer, content=content)
     send = (
         interaction.followup.send
         if interaction.response.is_done()

@@ -35,6 +35,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("splits", ("submission_id", "rep")),
     ("chat_cooldowns", ("user_id",)),
     ("server_members", ("user_id", "guild_id")),
+    ("profiles", ("user_id",)),
 )
 # Tables whose id the back end generates: their counter must pass the copied ids.
 IDENTITIES = ("pace_answers", "training_groups", "workouts", "submissions")

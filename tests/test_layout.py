@@ -75,7 +75,7 @@ def test_storage_uses_no_private_attribute_of_a_dependency() -> None:
 
 def test_every_feature_is_a_package_with_a_thin_cog() -> None:
     features = sorted(p.name for p in (ROOT / "cogs").iterdir() if (p / "__init__.py").exists())
-    assert features == ["chat", "config", "help", "pace", "splits", "wod"]
+    assert features == ["chat", "config", "help", "pace", "profile", "splits", "wod"]
     for feature in features:
         assert (ROOT / "cogs" / feature / "_cog.py").exists(), feature
         assert "async def setup(" in (ROOT / "cogs" / feature / "__init__.py").read_text()

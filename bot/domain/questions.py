@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Literal, get_args
 
 from bot.domain.dates import parse_date
@@ -63,6 +64,8 @@ Intent = Literal[
     "workout",
     "log",
     "best",
+    "paces",
+    "week",
     "help",
     "unknown",
 ]
@@ -97,6 +100,10 @@ class Question:
       ``50 year old``), 5 to 110;
     * ``venue_text``: agegrade only, ``"road"`` or ``"track"`` when said;
     * ``indoor``: score only, True when the question says indoor.
+    * ``zone``: paces only, the Daniels pace asked about (``"E"``, ``"M"``,
+      ``"T"``, ``"I"``, ``"R"``); ``None``: all of them. For paces,
+      ``distance_text`` is the rep distance asked about (``"400"`` for
+      "what should I run 400s at?"), whose zone it implies when none is named.
     """
 
     intent: Intent
@@ -110,6 +117,7 @@ class Question:
     age: int | None = None
     venue_text: str | None = None
     indoor: bool = False
+    zone: str | None = None
 
 
 # --------------------------------------------------------------------------- tokens
@@ -132,6 +140,8 @@ _INNER_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])", re.ASCII)
 _SPEED_UNIT = re.compile(r"\b(km|k|mi|m)\s?/\s?(?:hours|hour|hrs|hr|h)\b", re.ASCII)
 # Backticks are Discord code formatting: `37.47` is 37.47, not a minutes mark.
 _MARKS = str.maketrans({**QUOTES, "`": " "})
+# "80/20" is the 80/20 rule of training intensity (a glossary term), not 80 s per 20 m.
+_EIGHTY_TWENTY = re.compile(r"(?<![\w.:/])80 ?/ ?20(?![\w.:/])", re.ASCII)
 
 _NUMBER = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _END = r"(?![a-z0-9])"
@@ -233,6 +243,20 @@ _HELP_PHRASES = (
     " what are you ",
 )
 _GREETINGS = frozenset({"hi", "hello", "hey", "yo", "hiya", "howdy", "sup"})
+# Personal questions: the asker's own paces (from their profile) and week.
+_ME_WORDS = frozenset({"my", "me", "mine"})
+_I_ASKING = frozenset({"should", "do", "can", "run", "go", "aim", "target"})
+_PACE_ASKING = frozenset(
+    {"pace", "paces", "fast", "speed", "zones", "zone", "quick", "hard", "slow"}
+)
+_ZONE_WORDS = {
+    "easy": "E", "recovery": "E", "jog": "E", "jogs": "E",
+    "marathon": "M",
+    "tempo": "T", "tempos": "T", "threshold": "T", "cruise": "T",
+    "interval": "I", "intervals": "I", "vo2": "I", "vo2max": "I",
+    "repetition": "R", "repetitions": "R", "strides": "R",
+}  # fmt: skip
+_WEEK_WORDS = frozenset({"week", "weeks", "weekly"})
 _SCORE_WORDS = frozenset({"points", "point", "pts", "score", "scoring", "iaaf"})
 _AGEGRADE_WORDS = frozenset({"agegrade", "agegraded", "agegrading", "wma"})
 _GRADE_WORDS = frozenset({"grade", "graded", "grading", "grades"})
@@ -271,6 +295,7 @@ def _normalise(text: str) -> str:
     text = _INNER_APOSTROPHE.sub("", text)
     # km/h and mi/h are speeds, not a pace "per hour": keep them out of the pace units.
     text = _SPEED_UNIT.sub(lambda m: " mph " if m.group(1).startswith("m") else " kmh ", text)
+    text = _EIGHTY_TWENTY.sub(" eightytwenty ", text)
     return " ".join(text.split())
 
 
@@ -537,6 +562,48 @@ def _laps_question(tokens: list[_Token], ti: int | None) -> Question:
     return Question("laps", time_text, distance_text, lap_text=_checked_distance(lap))
 
 
+def _personal_question(tokens: list[_Token], words: set[str]) -> Question | None:
+    """The asker's own paces or week, asked without a time: "what pace should
+    my tempo runs be?", "what should I run 400s at?", "my training paces",
+    "how was my week?". ``None`` when the question is not one of those."""
+    mine = bool(words & _ME_WORDS) or ("i" in words and bool(words & _I_ASKING))
+    if not mine:
+        return None
+    if words & _WEEK_WORDS and not words & {"workout", "workouts", "wod", "today", "tomorrow"}:
+        return Question("week")
+    texts = [t.text for t in tokens]
+    zone = next((_ZONE_WORDS[w] for w in texts if w in _ZONE_WORDS), None)
+    long_run = any(a == "long" and b in {"run", "runs"} for a, b in pairwise(texts))
+    if zone is None and long_run:
+        zone = "E"  # "my long run pace"; "how long should…" is not a zone
+    if zone is None and any(t.kind == "dist" and t.text == "marathon" for t in tokens):
+        zone = "M"
+    reps = _rep_distance(tokens)
+    training = bool(words & {"paces", "zones"}) or (
+        "training" in words and bool(words & {"pace", "paces", "zones"})
+    )
+    asked = bool(words & _PACE_ASKING) or ("should" in words and bool(words & {"run", "be"}))
+    if zone is None and reps is None and not training:
+        return None
+    if not (asked or training):
+        return None
+    if words & _LOG_NOUNS - {"reps"} or words & _BEST_WORDS:
+        return None  # "my splits", "my best 400": the log and bests answer those
+    return Question("paces", distance_text=reps, zone=zone)
+
+
+def _rep_distance(tokens: list[_Token]) -> str | None:
+    """A rep distance named as reps: ``400s``, ``1000m reps``, ``mile repeats``."""
+    for i, token in enumerate(tokens):
+        if token.kind not in ("dist", "num") or token.text in ("marathon", "halfmarathon"):
+            continue
+        after = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        plural = token.kind == "num"  # "400s" reads as the number 400
+        if plural or after in {"reps", "rep", "repeats", "repeat", "intervals", "s"}:
+            return _checked_distance(token.text)
+    return None
+
+
 def _first_distance(tokens: list[_Token]) -> str | None:
     for token in tokens:
         if token.kind in ("dist", "num"):
@@ -560,6 +627,25 @@ def _date_text(tokens: list[_Token]) -> str | None:
                 return _checked_date(f"{tokens[i - 1].text} {word}")
             return _checked_date(word)
     return None
+
+
+_KIND_ASKING = frozenset({"what", "whats", "define", "explain"})
+
+
+def _kind_of_workout(tokens: list[_Token], words: set[str]) -> bool:
+    """``what's a ladder workout?``, ``what is an interval session?``: a kind
+    of workout asked about (a knowledge question), not a day's workout."""
+    if not words & _KIND_ASKING:
+        return False
+    for i, token in enumerate(tokens):
+        if not token.is_word("a", "an"):
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].kind == "word" and tokens[j].text not in _WORKOUT_WORDS:
+            j += 1
+        if i + 1 < j < len(tokens) and tokens[j].is_word(*_WORKOUT_WORDS):
+            return True
+    return False
 
 
 def _date_words(words: set[str]) -> set[str]:
@@ -672,6 +758,8 @@ def parse_question(text: str) -> Question:
     workout = bool(words & _WORKOUT_WORDS) or (
         has_date and bool(words & _WORKOUT_DATE_HINTS or words <= _date_words(words))
     )
+    if workout and not has_date and _kind_of_workout(tokens, words):
+        workout = False  # "what's a ladder workout?": the glossary's, not today's
 
     agegrade = bool(words & _AGEGRADE_WORDS) or ("age" in words and bool(words & _GRADE_WORDS))
     # Read the age first, so "woman 50" is an age, never a 50 m or a 50 s effort.
@@ -684,6 +772,10 @@ def parse_question(text: str) -> Question:
         if time_index is not None:
             tokens[time_index].kind = "time"
 
+    if time_index is None and not agegrade and not score:
+        personal = _personal_question(tokens, words)
+        if personal is not None:
+            return personal
     vdot = bool(words & {"vdot", "vo2", "vo2max", "daniels"}) or (
         bool(words & {"training", "train"}) and bool(words & {"pace", "paces", "zones"})
     )

@@ -19,13 +19,15 @@ import logging
 from collections.abc import Sequence
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.app import Trackside
+from bot.domain.limits import QUESTION
 from bot.errors import user_message
-from bot.permissions import Actor
-from bot.replies import Answer, render
-from cogs.chat.answers import Server, reply
+from bot.permissions import Actor, actor_of
+from bot.replies import Answer, render, send_answer
+from cogs.chat.answers import Server, ask_question, reply
 from cogs.chat.cooldown import ChatCooldown, Verdict, slow_down_text
 from cogs.chat.presence import GONE, Gone, ServerUse
 from db.base import StorageError
@@ -116,6 +118,31 @@ class Chat(commands.Cog):
             content, answers = SOMETHING_WENT_WRONG, []
         await self._reply(message, content, answers)
 
+    @app_commands.command(
+        name="ask",
+        description="Ask a training question: your paces, your week, or a training term",
+        extras={"example": "`/ask question:what pace should my tempo runs be?`"},
+    )
+    @app_commands.describe(
+        question="e.g. what pace should my tempo runs be? how was my week? what are strides?"
+    )
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, QUESTION.max_length],
+    ) -> None:
+        # The same understanding and answers as a mention or a DM, privately.
+        content, answers = await ask_question(
+            self.bot.db,
+            actor_of(interaction),
+            question,
+            lambda: self._servers_for(interaction.user, interaction.guild),
+            now=self.bot.clock.now(),
+        )
+        await send_answer(interaction, answers or content, content=content, ephemeral=True)
+
     async def _reply(
         self, message: discord.Message, content: str, answers: Sequence[Answer]
     ) -> None:
@@ -134,12 +161,17 @@ class Chat(commands.Cog):
             log.warning("could not answer message %s: %s", message.id, error)
 
     async def _servers_of(self, message: discord.Message) -> list[Server]:
+        return await self._servers_for(message.author, message.guild)
+
+    async def _servers_for(
+        self, person: discord.abc.User, guild: discord.Guild | None
+    ) -> list[Server]:
         """The server asked in, or in a DM the servers where the asker used
         Trackside and is still a member, by name."""
-        if message.guild is not None:
-            # The author of a server message is a Member carrying their roles.
-            return [Server(message.guild.id, message.guild.name, _role_ids(message.author))]
-        user_id = message.author.id
+        if guild is not None:
+            # The author of a server message (or interaction) is a Member carrying their roles.
+            return [Server(guild.id, guild.name, _role_ids(person))]
+        user_id = person.id
         return await self.server_use.shared_with(
             user_id, lambda guild_id: self._membership(user_id, guild_id)
         )

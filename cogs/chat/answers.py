@@ -14,23 +14,30 @@ from bot.context import server_today
 from bot.domain.dates import parse_date
 from bot.domain.distance import format_distance, parse_distance
 from bot.domain.errors import InputError
+from bot.domain.glossary import load_glossary
+from bot.domain.limits import QUESTION
 from bot.domain.questions import Question, parse_question
 from bot.domain.times import format_time
 from bot.groups import caller_first, group_names, member_group_ids, workout_label
 from bot.permissions import Actor
 from bot.replies import Answer, inline_text
+from cogs.chat.personal import WeekServer, count_week, paces_answer, week_answer
 from cogs.pace import answers
 from cogs.pace.history import answered
+from cogs.profile.profiles import profile_of
 from cogs.splits.logbook import submission_label
 from cogs.splits.rendering import rep_table, short_date, summary_lines
 from cogs.splits.submit import analysis_of
 from cogs.wod.rendering import long_date, workout_answer
 from db.base import Database
 from db.groups import TEAM, GroupQueries
+from db.profiles import Profile
 from db.submissions import StoredSubmission, SubmissionQueries
 from db.workouts import WorkoutQueries
 
 PACE_INTENTS = frozenset({"convert", "predict", "vdot", "laps", "score", "agegrade"})
+#: Pace answers that read the asker's profile.
+PROFILE_INTENTS = frozenset({"convert", "vdot", "agegrade"})
 
 EXAMPLES = (
     "“what's 37.47 for 300m per 400?”",
@@ -74,14 +81,26 @@ def missing_answer(question: Question) -> Answer:
     )
 
 
-def pace_answer(question: Question) -> Answer | None:
+def with_profile(question: Question, profile: Profile | None, year: int) -> Question:
+    """An age-grading question's age and sex taken from the asker's profile
+    when the question does not say them (age = this year − birth year)."""
+    if profile is None or question.intent != "agegrade":
+        return question
+    age = question.age
+    if age is None and profile.birth_year is not None:
+        age = year - profile.birth_year
+    return replace(question, age=age, sex_text=question.sex_text or profile.sex)
+
+
+def pace_answer(question: Question, units: str | None = None) -> Answer | None:
     """The answer to a pace question; ``None`` if a needed slot is missing.
-    Raises ``InputError`` when a slot is present but out of range."""
+    Raises ``InputError`` when a slot is present but out of range. ``units``
+    (the asker's profile's) put per km or per mile first."""
     time, distance = question.time_text, question.distance_text
     if time is None or distance is None:
         return None
     if question.intent == "convert":
-        return answers.pace_convert(time, distance, question.per_text)
+        return answers.pace_convert(time, distance, question.per_text, units)
     if question.intent == "predict":
         sex = question.sex_text or "male"
         return answers.pace_predict(time, distance, question.target_text, sex)
@@ -94,7 +113,7 @@ def pace_answer(question: Question) -> Answer | None:
             time, distance, question.age, question.sex_text, question.venue_text
         )
     if question.intent == "vdot":
-        return answers.pace_vdot(time, distance)
+        return answers.pace_vdot(time, distance, units)
     if question.intent == "laps":
         return answers.pace_laps(time, distance, question.lap_text)
     return None
@@ -131,23 +150,92 @@ async def reply(
     ``shown_as``: the message with mentions written out); a question
     understood but out of range gets its reason; anything else the help."""
     question = parse_question(text)
+    if question.intent == "paces":
+        return _said_or_shown(paces_answer(await profile_of(db, asker.user_id), question))
+    if question.intent == "week":
+        return await _week(db, asker, await shared_servers(), now=now)
     if question.intent in PACE_INTENTS:
+        known = knowledge_answer(text) if pace_answer_missing(question) else None
+        if known is not None:  # "what is VDOT?": no effort given, a term asked
+            return known.headline, [known]
         return await _pace(db, asker, question, shown_as or text, now=now)
     if question.intent in {"workout", "log", "best"}:
         return await _team(db, asker, question, await shared_servers(), now=now)
+    if question.intent == "unknown":
+        known = knowledge_answer(text)
+        if known is not None:
+            return known.headline, [known]
     answer = help_answer(unknown=question.intent == "unknown")
     return answer.headline, [answer]
+
+
+async def ask_question(
+    db: Database,
+    asker: Actor,
+    text: str,
+    shared_servers: SharedServers,
+    *,
+    now: datetime,
+) -> tuple[str, list[Answer]]:
+    """``/ask``: :func:`reply`'s answer to the same text, once the question
+    is within its limit (500 characters; a mention reads only that much)."""
+    question = QUESTION.check(text) or ""
+    return await reply(db, asker, question, shared_servers, now=now)
+
+
+def _said_or_shown(answer: Answer | str) -> tuple[str, list[Answer]]:
+    if isinstance(answer, str):
+        return answer, []
+    return answer.headline, [answer]
+
+
+def knowledge_answer(text: str) -> Answer | None:
+    """A glossary entry the question asks about, with its source; ``None``
+    when the question names none."""
+    entry = load_glossary().lookup(text)
+    if entry is None:
+        return None
+    return Answer(
+        kind="Help",
+        headline=f"{entry.term}: {entry.answer}",
+        title=entry.term,
+        body=entry.answer,
+        footer=f"Source: {entry.source}",
+        file_name="answer.txt",
+    )
+
+
+async def _week(
+    db: Database, asker: Actor, servers: Sequence[Server], *, now: datetime
+) -> tuple[str, list[Answer]]:
+    """The last 7 days in the server asked in, or, in a DM, in every server
+    the asker used Trackside in."""
+    counts = [
+        await count_week(db, asker.user_id, WeekServer(server.id, server.name), now=now)
+        for server in servers
+    ]
+    return _said_or_shown(week_answer(counts, labelled=asker.guild_id is None))
 
 
 async def _pace(
     db: Database, asker: Actor, question: Question, text: str, *, now: datetime
 ) -> tuple[str, list[Answer]]:
+    profile = None
+    if question.intent in PROFILE_INTENTS:  # units lead; age grading's age and sex
+        profile = await profile_of(db, asker.user_id)
+        question = with_profile(question, profile, now.year)
     if pace_answer_missing(question):
         answer = missing_answer(question)
         return answer.headline, [answer]
+    units = profile.units if profile is not None else None
     try:
         answer = await answered(
-            db, asker, "chat", text[:200], lambda: _required(pace_answer(question)), now=now
+            db,
+            asker,
+            "chat",
+            text[:200],
+            lambda: _required(pace_answer(question, units)),
+            now=now,
         )
     except InputError as error:  # understood, but a value is out of range
         return _said(error), []

@@ -21,7 +21,8 @@ from bot.options import ShortText
 from bot.permissions import actor_of
 from bot.replies import Answer, send_answer
 from cogs.pace import answers
-from cogs.pace.history import answered, history, inputs_text
+from cogs.pace.history import answered, answered_for, history, inputs_text
+from db.profiles import Profile
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,19 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
         )
         await send_answer(interaction, answer)
 
+    async def _reply_for(
+        self,
+        interaction: discord.Interaction,
+        command: str,
+        inputs: str,
+        build: Callable[[Profile | None], Answer],
+    ) -> None:
+        # An answer that depends on the asker's profile (units, age grading).
+        answer = await answered_for(
+            self.bot.db, actor_of(interaction), command, inputs, build, now=self.bot.clock.now()
+        )
+        await send_answer(interaction, answer)
+
     @app_commands.command(
         name="convert",
         description="The same pace per 400 m, km and mile, and the speed",
@@ -57,11 +71,11 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     async def convert(
         self, interaction: discord.Interaction, time: ShortText, distance: ShortText
     ) -> None:
-        await self._reply(
+        await self._reply_for(
             interaction,
             "pace convert",
             inputs_text(time=time, distance=distance),
-            lambda: answers.pace_convert(time, distance),
+            lambda profile: answers.pace_convert(time, distance, units=profile and profile.units),
         )
 
     @app_commands.command(
@@ -123,11 +137,11 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     async def vdot(
         self, interaction: discord.Interaction, time: ShortText, distance: ShortText
     ) -> None:
-        await self._reply(
+        await self._reply_for(
             interaction,
             "pace vdot",
             inputs_text(time=time, distance=distance),
-            lambda: answers.pace_vdot(time, distance),
+            lambda profile: answers.pace_vdot(time, distance, units=profile and profile.units),
         )
 
     @app_commands.command(
@@ -173,8 +187,8 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
     @app_commands.describe(
         time=f"Your time ({TIME_HELP})",
         distance=f"Race ({DISTANCE_HELP})",
-        age="Your age on race day",
-        sex="Which tables: male or female",
+        age="Your age on race day (default: from your /profile birth year)",
+        sex="Which tables: male or female (default: your /profile's)",
         venue="road or track (default: road for 5k, miles, half, marathon; track for metres, mile)",
     )
     async def agegrade(
@@ -182,15 +196,24 @@ class Pace(commands.GroupCog, group_name="pace", group_description="Pace maths f
         interaction: discord.Interaction,
         time: ShortText,
         distance: ShortText,
-        age: app_commands.Range[int, 5, 110],
-        sex: Literal["male", "female"],
+        age: app_commands.Range[int, 5, 110] | None = None,
+        sex: Literal["male", "female"] | None = None,
         venue: Literal["road", "track"] | None = None,
     ) -> None:
-        await self._reply(
+        year = self.bot.clock.now().year
+        await self._reply_for(
             interaction,
             "pace agegrade",
-            inputs_text(time=time, distance=distance, age=str(age), sex=sex, venue=venue),
-            lambda: answers.pace_agegrade(time, distance, age, sex, venue),
+            inputs_text(
+                time=time,
+                distance=distance,
+                age=None if age is None else str(age),
+                sex=sex,
+                venue=venue,
+            ),
+            lambda profile: answers.pace_agegrade(
+                time, distance, *answers.agegrade_defaults(age, sex, profile, year), venue
+            ),
         )
 
     @app_commands.command(

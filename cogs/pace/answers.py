@@ -19,6 +19,7 @@ from bot.domain.errors import InputError
 from bot.domain.pace import convert, lap_splits, pace_per
 from bot.domain.times import format_time, parse_time, written_decimals
 from bot.replies import Answer
+from db.profiles import Profile
 
 # Short labels keep the prediction table within a phone's code-block width.
 _SHORT_LABELS = {
@@ -57,12 +58,20 @@ def _effort(time_ms: int, distance: Distance) -> str:
     return f"{format_time(time_ms)} for {article}{distance.label}"
 
 
-def pace_convert(time_text: str, distance_text: str, per_text: str | None = None) -> Answer:
+#: The pace unit a profile's ``units`` puts first.
+UNITS_FIRST = {"metric": "1 km", "imperial": "mile"}
+
+
+def pace_convert(
+    time_text: str, distance_text: str, per_text: str | None = None, units: str | None = None
+) -> Answer:
     """Same-pace conversion: the pace table for one effort. ``per_text`` (a
     distance) puts that pace first in the headline, for chat questions such as
-    "what's that per mile"."""
+    "what's that per mile"; otherwise the asker's ``units`` (their profile's
+    ``metric`` or ``imperial``) put per km or per mile first."""
     time_ms = parse_time(time_text)
     distance = parse_distance(distance_text)
+    per_text = per_text or UNITS_FIRST.get(units or "")
     per = parse_distance(per_text) if per_text else None
     table = convert(time_ms, distance.metres)
     rows = [
@@ -253,8 +262,9 @@ def pace_predict(
     )
 
 
-def pace_vdot(time_text: str, distance_text: str) -> Answer:
-    """VDOT and the Daniels training paces it implies."""
+def pace_vdot(time_text: str, distance_text: str, units: str | None = None) -> Answer:
+    """VDOT and the Daniels training paces it implies; the asker's ``units``
+    put the /km or /mile column first."""
     time_ms = parse_time(time_text)
     distance = parse_distance(distance_text)
     vdot = models.vdot_from_performance(time_ms, distance.metres)
@@ -265,30 +275,20 @@ def pace_vdot(time_text: str, distance_text: str) -> Answer:
             "`/pace vdot time:20:00 distance:5k`",
         )
     paces = models.training_paces(vdot)
-    lines = [f"{'zone':<7}{'/400':>9}{'/km':>9}{'/mile':>9}"]
+    columns = _VDOT_COLUMNS.get(units or "", ("/400", "/km", "/mile"))
+    lines = [f"{'zone':<7}" + "".join(f"{column:>9}" for column in columns)]
     for pace in paces:
+        bounds = [("fast", True)]
         if pace.slow_per_400_ms != pace.fast_per_400_ms:
-            rows = [
-                (
-                    f"{pace.code} slow",
-                    pace.slow_per_400_ms,
-                    pace.slow_per_km_ms,
-                    pace.slow_per_mile_ms,
-                ),
-                (
-                    f"{pace.code} fast",
-                    pace.fast_per_400_ms,
-                    pace.fast_per_km_ms,
-                    pace.fast_per_mile_ms,
-                ),
-            ]
-        else:
-            rows = [(pace.code, pace.fast_per_400_ms, pace.fast_per_km_ms, pace.fast_per_mile_ms)]
-        for name, per_400, per_km, per_mile in rows:
-            lines.append(
-                f"{name:<7}{format_time(per_400):>9}{format_time(per_km):>9}"
-                f"{format_time(per_mile):>9}"
-            )
+            bounds = [("slow", False), ("fast", True)]
+        for bound, fast in bounds:
+            name = f"{pace.code} {bound}" if len(bounds) > 1 else pace.code
+            values = {
+                "/400": pace.fast_per_400_ms if fast else pace.slow_per_400_ms,
+                "/km": pace.fast_per_km_ms if fast else pace.slow_per_km_ms,
+                "/mile": pace.fast_per_mile_ms if fast else pace.slow_per_mile_ms,
+            }
+            lines.append(f"{name:<7}" + "".join(f"{format_time(values[c]):>9}" for c in columns))
     effort = _effort(time_ms, distance)
     vdot_text = f"{Decimal(repr(vdot)).quantize(Decimal('0.1'), rounding='ROUND_HALF_UP')}"
     legend = ", ".join(f"{p.code} {p.name}" for p in paces)
@@ -305,6 +305,11 @@ def pace_vdot(time_text: str, distance_text: str) -> Answer:
         footer=" ".join(["Daniels' Running Formula intensities.", *notes]),
     )
 
+
+_VDOT_COLUMNS = {
+    "metric": ("/km", "/mile", "/400"),
+    "imperial": ("/mile", "/km", "/400"),
+}
 
 SCORE_SOURCE = (
     f"{scoring.EDITION} ({{table}}). Equal points are an equivalent performance, not the same pace."
@@ -364,6 +369,29 @@ def pace_score(
         body=body,
         footer=" ".join([*notes, SCORE_SOURCE.format(table=table)]),
     )
+
+
+AGEGRADE_EXAMPLE = "`/pace agegrade time:18:00 distance:5k age:50 sex:female`"
+
+
+def agegrade_defaults(
+    age: int | None, sex: str | None, profile: Profile | None, year: int
+) -> tuple[int, str]:
+    """``age`` and ``sex`` as given, else from the asker's profile (age = this
+    year − birth year); ``InputError`` naming what is still missing."""
+    if age is None and profile is not None and profile.birth_year is not None:
+        age = year - profile.birth_year
+    sex = sex or (profile.sex if profile is not None else None)
+    missing = [name for name, value in (("age", age), ("sex", sex)) if value is None]
+    if missing:
+        named = " and ".join(f"`{name}`" for name in missing)
+        raise InputError(
+            f"Age grading needs {named}: give {'them' if len(missing) > 1 else 'it'}, or set "
+            "your birth year and sex once with `/profile set birth_year:1976 sex:female`.",
+            AGEGRADE_EXAMPLE,
+        )
+    assert age is not None and sex is not None
+    return age, sex
 
 
 def pace_agegrade(

@@ -14,6 +14,7 @@ from bot.permissions import Actor
 from bot.replies import Answer
 from db.base import Database
 from db.history import PaceAnswer, PaceHistory
+from db.profiles import Profile, Profiles
 
 
 def inputs_text(**values: str | None) -> str:
@@ -43,6 +44,21 @@ async def answered(
         created_at=epoch_ms(now),
     )
     return answer
+
+
+async def answered_for(
+    db: Database,
+    asker: Actor,
+    command: str,
+    inputs: str,
+    build: Callable[[Profile | None], Answer],
+    *,
+    now: datetime,
+) -> Answer:
+    """:func:`answered` for an answer that depends on the asker's profile
+    (its units lead the paces; age grading takes its birth year and sex)."""
+    profile = await Profiles(db).get(asker.user_id)
+    return await answered(db, asker, command, inputs, lambda: build(profile), now=now)
 
 
 async def history(db: Database, asker: Actor, *, limit: int = 10) -> Answer | str:

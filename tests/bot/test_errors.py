@@ -40,6 +40,16 @@ def test_bugs_are_not_user_errors(error: Exception) -> None:
     assert user_message(error) is None
 
 
+def test_a_command_missing_a_required_option_is_refused_not_a_bug() -> None:
+    # What discord.py raises when a (modified) client leaves out a required option.
+    @app_commands.command(name="convert", description="x")
+    async def convert(interaction: discord.Interaction, time: str) -> None: ...
+
+    message = user_message(app_commands.CommandSignatureMismatch(convert))
+    assert message is not None
+    assert "without one it needs" in message and "nothing was done" in message
+
+
 def test_forbidden_is_explained() -> None:
     class _Response:
         status = 403

@@ -24,6 +24,7 @@ from db.copy import TABLES, CopyRefused, TableCopy, copy_database, digests
 from db.groups import GroupQueries
 from db.guild_settings import GuildSettingsQueries
 from db.people import ChatCooldowns, ServerMembers
+from db.profiles import ProfileChanges, Profiles, Race
 from db.submissions import NewSubmission, StoredSplit, SubmissionQueries
 from db.workouts import NewWorkout, WorkoutQueries
 from tests.conftest import create_postgres_database
@@ -125,6 +126,16 @@ async def seed(target: Path | str) -> dict[str, int]:
         for n in range(3):
             await ChatCooldowns(db).ask(ANA, now=NOW + n, window_ms=60_000)
         await ServerMembers(db).record(ANA, GUILD, now=NOW)
+        # Ana's profile: a 5K of 20:00 (a mile's exact metres would show a lossy copy).
+        await Profiles(db).update(
+            ANA,
+            ProfileChanges(
+                frozenset({"race", "sex"}),
+                race=Race(1_200_000, Decimal("1609.344"), date(2026, 11, 14)),
+                sex="female",
+            ),
+            now=NOW,
+        )
         return {
             "posted": posted.id,
             "failed": yesterday.id,
@@ -180,6 +191,7 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
         "splits": 32,
         "chat_cooldowns": 1,
         "server_members": 1,
+        "profiles": 1,
     }
 
     for target in (there, back):
@@ -204,6 +216,9 @@ async def test_a_team_copied_to_the_other_back_end_and_back_is_the_same_team(
             window = await ChatCooldowns(db).ask(ANA, now=NOW + 10, window_ms=60_000)
             assert (window.started_at, window.asked) == (NOW, 4)
             assert await ServerMembers(db).servers_of(ANA) == [GUILD]
+            profile = await Profiles(db).get(ANA)
+            assert profile is not None and profile.sex == "female"
+            assert profile.race == Race(1_200_000, Decimal("1609.344"), date(2026, 11, 14))
 
             # The copy goes on: new rows get ids after the copied ones.
             new, replaced = await WorkoutQueries(db).save(

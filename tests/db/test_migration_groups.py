@@ -115,7 +115,8 @@ async def test_every_row_is_kept_and_becomes_the_teams_main_session(
             "splits": await _rows(db, "splits", "submission_id, rep"),
         }
 
-        assert await db.migrate() == [BEFORE[backend] + 1]
+        # This migration first, then any later one.
+        assert (await db.migrate())[0] == BEFORE[backend] + 1
 
         after = {
             "workouts": await _rows(db, "workouts", "id"),

@@ -207,6 +207,7 @@ async def test_both_back_ends_migrate_to_the_same_schema(
         "app_state",
         "chat_cooldowns",
         "server_members",
+        "profiles",
         "guild_settings",
         "pace_answers",
         "splits",

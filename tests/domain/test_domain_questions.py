@@ -193,6 +193,21 @@ CASES: list[tuple[str, Question]] = [
         Q("agegrade", "20:00", "5k", sex_text="female", age=50),
     ),
     ("age grade 5k 18:00", Q("agegrade", "18:00", "5k")),
+    # ------------------------------------------------- the asker's own paces and week
+    ("what pace should my tempo runs be?", Q("paces", zone="T")),
+    ("my training paces", Q("paces")),
+    ("what are my paces?", Q("paces")),
+    ("what should I run 400s at?", Q("paces", distance_text="400")),
+    ("how fast should i run my 800s", Q("paces", distance_text="800")),
+    ("what pace for my 1000m reps", Q("paces", distance_text="1000m")),
+    ("what should my mile repeats be", Q("paces", distance_text="mile")),
+    ("how fast are my easy runs?", Q("paces", zone="E")),
+    ("what are my marathon paces", Q("paces", zone="M")),
+    ("my interval pace", Q("paces", zone="I")),
+    ("my threshold pace please", Q("paces", zone="T")),
+    ("how was my week?", Q("week")),
+    ("whats my week look like", Q("week")),
+    ("<@123> how did my week go", Q("week")),
 ]
 
 

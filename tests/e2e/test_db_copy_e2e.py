@@ -25,7 +25,7 @@ SEED = "4 x 250m sprint + 1 x 300m"
 SPLITS = "29.78 29.98 31.31 31.20 37.47"
 # What the bot on PostgreSQL writes after the move: one submission, its splits.
 # Dee's splits, and Dee's first use of Trackside in the server.
-WRITTEN_AFTER_THE_MOVE = {"submissions", "splits", "server_members"}
+WRITTEN_AFTER_THE_MOVE = {"submissions", "splits", "server_members", "pace_answers"}
 
 
 async def db_copy(source: Database, target: Database, cwd: Path) -> str:
@@ -81,6 +81,10 @@ async def test_a_team_moved_to_postgresql_keeps_its_posts_working_and_copies_bac
             assert "Ben logged splits" in (await by_form.wait_reply()).content
             pace = {"time": "37.47", "distance": "300m"}
             assert "49.96" in (await slash(fake, w["ana"], "pace convert", pace, workouts)).text()
+            # Ana's profile: per person, moved with the team.
+            race = {"race_time": "20:00", "race_distance": "5k", "units": "imperial"}
+            saved = await slash(fake, w["ana"], "profile set", race, w["general"])
+            assert "VDOT 49.8" in saved.text(), saved.text()
             # A question in chat: the cooldown's count (and where Ana used Trackside).
             asked = await fake.send_message(
                 w["ana"], w["general"], "37.47 300m", mentions=[fake.bot_user]
@@ -113,6 +117,9 @@ async def test_a_team_moved_to_postgresql_keeps_its_posts_working_and_copies_bac
             assert not reply.ephemeral and reply.content.startswith("Dee logged splits"), reply
             board = await slash(fake, w["ana"], "splits board", {}, workouts)
             assert all(name in board.text() for name in ("Ana", "Ben", "Dee"))
+            # Ana's profile came along: her pace answers still lead with per mile.
+            converted = await slash(fake, w["ana"], "pace convert", pace, workouts)
+            assert "= 3:21.01 per mile, 49.96 per 400 m" in converted.content, converted.content
             # Stored on PostgreSQL, against the workout posted on SQLite, with an
             # id after the copied ones (the identities were moved past them).
             [stored] = await bot.db.fetch_all(

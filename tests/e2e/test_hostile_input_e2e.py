@@ -37,7 +37,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import discord
@@ -47,11 +48,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.dates import parse_date
+from bot.domain.distance import parse_distance
 from bot.domain.errors import InputError
+from bot.domain.times import parse_time
 from db.base import Params, Row
 from db.copy import TableCopy
 from db.groups import GroupQueries
+from db.profiles import Profiles
 from loopback import Channel, InteractionRecord, Member, Message
+from tests.cogs.splits.watch.builders import interval_tcx
 from tests.e2e.conftest import CLUB_START, Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -65,6 +70,8 @@ TODAY: date = CLUB_START.date()
 # /wod post fuzzing of the workout text goes to a future day, so the posted
 # seed (its button, its form) stays what the other targets submit against.
 FUTURE = "2026-12-15"
+# The seed session as a watch recorded it this morning: /splits import's file.
+TODAY_TCX = ("today.tcx", interval_tcx(started=CLUB_START - timedelta(hours=3)))
 
 # How many examples each target gets: the whole file stays well under 40 s on
 # 2 cores (each example is one or two real interactions and a database read).
@@ -441,6 +448,14 @@ DATES = ("today", "yesterday", "friday", "2026-11-27")
 # Matches today's seed and, with its distances, a day without a workout.
 LABELLED = "250m: 30 / 30 / 30 / 30; 300m: 37"
 SPLITS = (SEED_SPLITS, "29.78/29.98/31.31/31.20, 37.47", LABELLED)
+ASK = (
+    "what's 37.47 for 300m per 400?",
+    "what is a tempo run?",
+    "what pace should my tempo runs be?",
+    "how was my week?",
+)
+RACE_TIMES = ("20:00", "17:30", "25:00", "19:59.9")  # a 5K's, within the VDOT tables
+RACE_DISTANCES = ("5k", "5000", "3000", "3k", "5 km")  # 20:00 for each is within them
 
 TARGETS: list[Target] = [
     # /pace: rejected input stores nothing; an answer stores one history row.
@@ -511,6 +526,26 @@ TARGETS: list[Target] = [
     Target("splits chart", "workout", {}, valid=("Team",)),
     Target("splits export", "since", {}, valid=DATES),
     Target("splits export", "until", {}, valid=DATES),
+    # Only opens a private preview (kept in memory): writes nothing.
+    Target("splits import", "date", {"file": TODAY_TCX}, valid=DATES),
+    Target("splits import", "workout", {"file": TODAY_TCX}, valid=("Team", "team")),
+    # /ask: the chat's answers, privately. A pace question is kept in the
+    # asker's history (accepted); anything else stores nothing (rejected).
+    Target("ask", "question", {}, check="ask", valid=ASK),
+    # /profile set: an accepted reference performance is stored (then removed
+    # again, so every example starts without a profile); a refused one stores nothing.
+    Target("profile set", "race_time", {"race_distance": "5k"}, "ana", "profile", RACE_TIMES),
+    Target(
+        "profile set", "race_distance", {"race_time": "20:00"}, "ana", "profile", RACE_DISTANCES
+    ),
+    Target(
+        "profile set",
+        "race_date",
+        {"race_time": "20:00", "race_distance": "5k"},
+        "ana",
+        "profile",
+        DATES,
+    ),
     # /config (restored after each accepted example: the timezone moves "today")
     Target("config post-time", "time", {}, "coach", "config", ("06:00", "17:30")),
     Target("config timezone", "timezone", {}, "coach", "config", ("UTC", "Etc/UTC")),
@@ -629,6 +664,40 @@ def after_example(
                 club.guild.id, row["id"], now=0, cancel_from=TODAY.isoformat()
             )
         )
+        return ACCEPTED
+    if target.check == "ask":
+        assert reply.ephemeral, f"/ask answered publicly: {reply.content}"
+        if after == before:
+            return REJECTED  # the help, a glossary or personal answer: nothing stored
+        # A pace question: only the asker's history changed, by the question as asked.
+        assert [t for t in after if t.table != "pace_answers"] == [
+            t for t in before if t.table != "pace_answers"
+        ], "/ask stored something besides the pace history"
+        [row] = db_rows(
+            run,
+            club,
+            "SELECT user_id, command, inputs FROM pace_answers ORDER BY id DESC LIMIT 1",
+        )
+        assert (int(row["user_id"]), row["command"]) == (club.ana.user.id, "chat")
+        assert len(row["inputs"]) <= 200
+        return ACCEPTED
+    if target.check == "profile":
+        assert reply.ephemeral, f"/profile set answered publicly: {reply.content}"
+        if not reply.content.startswith("Saved."):
+            assert after == before, f"a refused profile was stored: {reply.content}"
+            return REJECTED
+        [row] = db_rows(
+            run,
+            club,
+            "SELECT race_time_ms, race_distance_m, race_date FROM profiles WHERE user_id = :user",
+            {"user": club.ana.user.id},
+        )
+        day = _accepted_date(options.get("race_date"), "back")
+        assert day is not None
+        assert int(row["race_time_ms"]) == parse_time(options["race_time"])
+        assert Decimal(row["race_distance_m"]) == parse_distance(options["race_distance"]).metres
+        assert row["race_date"] == day.isoformat()
+        run(Profiles(club.bot.db).delete(club.ana.user.id))
         return ACCEPTED
     if target.check == "wod_delete":
         if reply.content.startswith("Deleted the workout"):

@@ -21,7 +21,9 @@ replaced by a value the official client would refuse:
 * users: a user who is in no guild, and an id that exists nowhere; channels: a
   channel of another guild, a channel of a type the option does not accept
   (voice, outside ``channel_types``), an id that exists nowhere; roles: a role
-  of another guild, an id that exists nowhere;
+  of another guild, an id that exists nowhere; attachments (``/splits import``'s
+  file): an attachment id Discord never resolved, and the id of something that
+  is not an attachment (a message's), both with no ``resolved`` entry;
 * booleans: nothing. A boolean has no value outside true/false, and the fake
   (like Discord) types a boolean option as a JSON boolean even for a modified
   client, so there is nothing out of range to send.
@@ -66,6 +68,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from cogs.splits.preview import NOT_YOURS
 from db.copy import TableCopy
 from loopback import (
     GUILD_VOICE,
@@ -78,6 +81,7 @@ from loopback import (
     User,
 )
 from loopback.sandbox import INVITE_PERMISSIONS
+from tests.cogs.splits.watch.builders import interval_tcx
 from tests.e2e.conftest import CLUB_START, Club
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -93,6 +97,8 @@ OTHER_SPLITS = "30.1 30.2 30.3 30.4 30.5 30.6"
 FUTURE = "2026-12-20"  # /wod post's valid date: neither today's post nor tomorrow's
 TOMORROW = (CLUB_START.date() + timedelta(days=1)).isoformat()
 TO_DELETE = "2026-12-21"  # /wod delete's valid date: the fixture schedules a workout there
+# The seed session as a watch recorded it this morning: /splits import's valid file.
+TODAY_TCX = interval_tcx(started=CLUB_START - timedelta(hours=3))
 
 # Option types of Discord's application commands.
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
@@ -137,6 +143,8 @@ class World:
     cleo: Member  # the positive control's athlete
     group_id: int  # the club's training group "Jumps"
     other_group_id: int  # the rival club's group
+    preview: Message  # Ana's open /splits import preview (private), never confirmed here
+    preview_id: str  # its 16 hex digits, in its custom ids
 
 
 GROUP_ID = "SELECT id FROM training_groups WHERE guild_id = :guild AND name = :name"
@@ -168,6 +176,7 @@ async def world(club: Club) -> World:
     stranger = fake.create_user("Stranger")
     dee = fake.create_member(club.guild, "Dee")
     cleo = fake.create_member(club.guild, "Cleo")
+    fake.create_member(other, club.ana.user)  # Ana runs in both: her preview is the club's
     await fake.sync_gateway()  # the bot knows the second server and the new channel
 
     await answered(club, club.coach, "wod post", {"workout": SEED}, club.workouts)
@@ -192,6 +201,13 @@ async def world(club: Club) -> World:
     await answered(club, rival, "splits submit", {"splits": OTHER_SPLITS}, other_channel)
     await answered(club, club.coach, "config group add", {"name": "Jumps"}, club.workouts)
     await answered(club, other_owner, "config group add", {"name": "Rival jumps"}, other_channel)
+    preview = await answered(
+        club, club.ana, "splits import", {"file": ("today.tcx", TODAY_TCX)}, club.workouts
+    )
+    assert preview.ephemeral and preview.content.startswith("Preview (only you see it)")
+    [preview_id] = {
+        c["custom_id"].split(":")[3] for c in preview.iter_components() if c.get("custom_id")
+    }
 
     guild_id = club.guild.id
     posted_id = await one_id(
@@ -233,6 +249,8 @@ async def world(club: Club) -> World:
         cleo=cleo,
         group_id=await one_id(club, GROUP_ID, {"guild": guild_id, "name": "Jumps"}),
         other_group_id=await one_id(club, GROUP_ID, {"guild": other.id, "name": "Rival jumps"}),
+        preview=preview,
+        preview_id=preview_id,
     )
 
 
@@ -302,6 +320,7 @@ BOOLEAN_OPTION: tuple[str, ...] = ()  # nothing is out of range for a boolean (s
 A_USER = ("non-member", "nowhere")
 A_TEXT_CHANNEL = ("other-guild", "wrong-type", "nowhere")
 A_ROLE = ("other-guild", "nowhere")
+A_FILE = ("nowhere", "not-an-attachment")  # an attachment option
 
 Options = Callable[[World], dict[str, Any]]
 
@@ -417,6 +436,17 @@ SPECS: dict[str, Spec] = {
         {"splits": BOUNDED, "date": BOUNDED, "note": BOUNDED, "workout": BOUNDED},
         accepted="Dee: splits for Sat 28 Nov",
     ),
+    # Only opens a private preview: stores nothing.
+    "splits import": Spec(
+        "dee",
+        lambda w: {
+            "file": ("today.tcx", TODAY_TCX),
+            "date": "today",
+            "workout": str(w.posted_id),  # what the autocomplete sends: the workout's id
+        },
+        {"file": A_FILE, "date": BOUNDED, "workout": BOUNDED},
+        accepted="Preview (only you see it)",
+    ),
     "splits mine": Spec(
         "dee",
         lambda w: {"limit": 10},
@@ -493,6 +523,35 @@ SPECS: dict[str, Spec] = {
         accepted="Remove the group “Jumps”?",
     ),
     "help": Spec("dee", _none, {}, accepted="Trackside: commands"),
+    # A person's own profile, across servers: an accepted change would show in the database.
+    "profile set": Spec(
+        "dee",
+        lambda w: {
+            "race_time": "20:00",
+            "race_distance": "5k",
+            "race_date": "2026-11-21",
+            "birth_year": 1980,
+            "sex": "female",
+            "units": "metric",
+        },
+        {
+            "race_time": BOUNDED,
+            "race_distance": BOUNDED,
+            "race_date": BOUNDED,
+            "birth_year": ("max+1", "min-1", "0", "10**80", "-10**80"),
+            "sex": CHOICE,
+            "units": CHOICE,
+        },
+        accepted="Saved. Your profile",
+    ),
+    "profile show": Spec("dee", _none, {}, accepted="Your profile (only you see it)"),
+    "profile delete": Spec("dee", _none, {}, accepted="Deleted your profile"),
+    "ask": Spec(
+        "dee",
+        lambda w: {"question": "what is a tempo run?"},
+        {"question": BOUNDED},
+        accepted="Tempo run (threshold pace, T)",
+    ),
 }
 
 
@@ -526,7 +585,9 @@ def expected_kinds(definition: dict[str, Any]) -> tuple[str, ...] | None:
         return A_TEXT_CHANNEL if definition.get("channel_types") else ("other-guild", "nowhere")
     if otype == ROLE:
         return A_ROLE
-    return None  # MENTIONABLE, ATTACHMENT: no rule yet
+    if otype == ATTACHMENT:
+        return A_FILE
+    return None  # MENTIONABLE: no rule yet
 
 
 def hostile_value(kind: str, definition: dict[str, Any], valid: Any, world: World) -> Any:
@@ -557,6 +618,8 @@ def hostile_value(kind: str, definition: dict[str, Any], valid: Any, world: Worl
         return world.other_channel if definition["type"] == CHANNEL else world.other_role
     if kind == "wrong-type":
         return world.voice
+    if kind == "not-an-attachment":
+        return world.post.id  # a snowflake, but a message's: resolved as no attachment
     raise AssertionError(f"no value for kind {kind!r}")
 
 
@@ -834,9 +897,151 @@ FORGERIES: list[Forgery] = [
 ]
 
 
+# /splits import's private preview: its menu and buttons carry the boot id and
+# the preview's id (trackside:import:<boot>:<preview>:laps|yes|no). Ana's open
+# preview (``world.preview``) is what these name; none may store, change or
+# close it. A forged click naming an unknown or stale preview on the preview's
+# own message turns that message into "expired" (what a stale real click does),
+# so those are sent on the public post.
+SELECT = 3
+SEED_LAPS = ["2", "4", "6", "8", "10"]
+
+
+def import_id(w: World, action: str, *, boot: str | None = None, preview: str | None = None) -> str:
+    """A custom id of Ana's preview, by default the real one for ``action``."""
+    boot = w.club.bot.boot_id if boot is None else boot
+    preview = w.preview_id if preview is None else preview
+    return f"trackside:import:{boot}:{preview}:{action}"
+
+
+def preview_click(
+    custom_id: Callable[[World], str],
+    *,
+    who: str = "ana",
+    on: str = "preview",
+    values: list[str] | None = None,
+) -> Forge:
+    """A click with ``custom_id`` on Ana's private preview (``on="preview"``),
+    on the public workout post (``"post"``), or in the rival server
+    (``"rival"``, by Ana, who runs there too); with ``values``, as a select menu."""
+
+    async def forge(w: World) -> InteractionRecord:
+        kind = SELECT if values is not None else 2
+        if on == "rival":
+            return await w.club.fake.forge_component(
+                w.club.ana.user, w.other_channel, custom_id(w), component_type=kind, values=values
+            )
+        message = w.preview if on == "preview" else w.post
+        return await w.club.fake.forge_component(
+            getattr(w.club, who),
+            w.club.workouts,
+            custom_id(w),
+            component_type=kind,
+            values=values,
+            message=message,
+        )
+
+    return forge
+
+
+NOT_YOURS_REASON = NOT_YOURS.split(" can ")[0]  # "Only the person who imported the file"
+NOT_OFFERED = "doesn't offer"
+MENU_VALUES: list[tuple[str, list[str]]] = [
+    ("lap-not-offered", ["12"]),
+    ("lap-zero", ["0"]),
+    ("negative", ["-2"]),
+    ("padded", [" 2"]),
+    ("non-numeric", ["abc"]),
+    ("80-digits", ["9" * 80]),
+    ("duplicated", ["2", "2", "4", "6", "8"]),
+    ("too-many", [str(n) for n in range(1, 27)]),
+]
+
+PREVIEW_FORGERIES: list[Forgery] = [
+    # From before a restart (another boot id), or a preview that was never opened.
+    Forgery(
+        "preview:wrong-boot",
+        preview_click(lambda w: import_id(w, "yes", boot=other_boot(w)), on="post"),
+        "expired",
+    ),
+    Forgery(
+        "preview:unknown-preview",
+        preview_click(lambda w: import_id(w, "yes", preview="0123456789abcdef"), on="post"),
+        "expired",
+    ),
+    # Someone else's preview: Ben names Ana's, on her message or on the post.
+    *(
+        Forgery(
+            f"preview:someone-elses-{action}-on-{on}",
+            preview_click(
+                lambda w, a=action: import_id(w, a),
+                who="ben",
+                on=on,
+                values=SEED_LAPS if action == "laps" else None,
+            ),
+            NOT_YOURS_REASON,
+        )
+        for action in ("yes", "laps", "no")
+        for on in ("preview", "post")
+    ),
+    # Ana's own, real ids on another message than her preview, or in another server.
+    *(
+        Forgery(
+            f"preview:{action}-on-another-message",
+            preview_click(
+                lambda w, a=action: import_id(w, a),
+                on="post",
+                values=SEED_LAPS if action == "laps" else None,
+            ),
+            "preview's message",
+        )
+        for action in ("yes", "laps", "no")
+    ),
+    Forgery(
+        "preview:yes-in-another-server",
+        preview_click(lambda w: import_id(w, "yes"), on="rival"),
+        "this server",
+    ),
+    # The menu, on Ana's preview, sending what it never offered.
+    *(
+        Forgery(
+            f"preview:menu-{label}",
+            preview_click(lambda w: import_id(w, "laps"), values=values),
+            NOT_OFFERED,
+        )
+        for label, values in MENU_VALUES
+    ),
+    Forgery(
+        "preview:menu-no-values",
+        preview_click(lambda w: import_id(w, "laps"), values=[]),
+        "at least one lap",
+    ),
+    Forgery(
+        "preview:menu-as-a-button",
+        preview_click(lambda w: import_id(w, "laps")),
+        "at least one lap",
+    ),
+    # Malformed: match no route.
+    Forgery("preview:unknown-action", preview_click(lambda w: import_id(w, "purge"), on="post")),
+    Forgery(
+        "preview:15-hex-id",
+        preview_click(lambda w: import_id(w, "yes", preview=w.preview_id[:15]), on="post"),
+    ),
+    Forgery(
+        "preview:upper-case-id",
+        preview_click(lambda w: import_id(w, "yes", preview=w.preview_id.upper()), on="post"),
+    ),
+]
+FORGERIES += PREVIEW_FORGERIES
+
+
 # ======================================================================= tests
 # Part 2 first: even the values Part 1 finds accepted never touch today's post,
 # tomorrow's workout or Ana's splits, but the forged ids must name them as set up.
+
+
+def shown(message: Message) -> tuple[int, str, str, str]:
+    return (message.edit_count, message.content, repr(message.embeds), repr(message.components))
 
 
 @pytest.mark.parametrize("forgery", FORGERIES, ids=str)
@@ -844,7 +1049,10 @@ async def test_forged_custom_id_is_refused(world: World, clean_fake, forgery: Fo
     club = world.club
     post_before = (world.post.content, repr(world.post.embeds), repr(world.post.components))
     edits_before = world.post.edit_count
+    preview_before = shown(world.preview)
     reply = await expect_refusal(club, lambda: forgery.forge(world), secrets=SCHEDULED_LEAKS)
+    assert reply.id != world.preview.id, "answered by editing Ana's private preview"
+    assert shown(world.preview) == preview_before, "Ana's private preview changed"
     if forgery.reason is not None:
         assert forgery.reason.lower() in reply.content.lower(), (
             f"refused, but not by the check meant to refuse it: {reply.content!r}"
@@ -936,6 +1144,8 @@ async def test_valid_options_are_accepted(world: World, clean_fake, command: str
         await answered(
             club, club.coach, "wod post", {"workout": "5k tempo", "date": TO_DELETE}, club.workouts
         )
+    if command in ("profile show", "profile delete"):  # a profile to show or delete
+        await answered(club, world.dee, "profile set", {"units": "metric"}, club.workouts)
     if command == "splits mine":  # Dee's own splits to list, whether or not /splits submit ran
         await answered(
             club,
@@ -970,3 +1180,30 @@ async def test_the_real_button_still_works(world: World, clean_fake) -> None:
         {"athlete": world.cleo.user.id},
     )
     assert [(r["workout_id"], r["note"]) for r in rows] == [(world.posted_id, "control")]
+
+
+async def test_the_real_preview_still_works(world: World, clean_fake) -> None:
+    """After every forgery above, Ana's preview still opens its menu and
+    stores on Confirm: the refusals were the checks, not a broken preview."""
+    club = world.club
+    preview = world.preview
+    changed = await club.fake.click(
+        club.ana, preview, import_id(world, "laps"), values=["1", "4", "6", "8", "10"]
+    )
+    assert (await changed.wait_reply(timeout=REPLY_TIMEOUT)).id == preview.id
+    assert "Selected laps 1, 4, 6, 8, 10" in preview.text()
+    confirmed = await club.fake.click(club.ana, preview, import_id(world, "yes"))
+    [public] = await confirmed.wait_followups(1, timeout=REPLY_TIMEOUT)
+    assert not public.ephemeral and public.content.startswith("Ana updated their splits")
+    rows = await club.rows(
+        "SELECT s.source, p.time_ms FROM submissions s JOIN splits p ON p.submission_id = s.id"
+        " WHERE s.id = :id ORDER BY p.rep",
+        {"id": world.ana_submission_id},
+    )
+    assert [(r["source"], int(r["time_ms"])) for r in rows] == [
+        ("file", 540000),
+        ("file", 29980),
+        ("file", 31310),
+        ("file", 31200),
+        ("file", 37470),
+    ]

@@ -233,7 +233,7 @@ async def test_too_many_laps_is_a_user_error(club: Club, clean_fake) -> None:
 async def test_an_unexpected_error_shows_an_id_that_is_in_the_log(
     club: Club, clean_fake, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **options: object) -> None:
         raise RuntimeError("a bug, not the user's fault")
 
     # The module the running bot loaded: discord.py unloads an extension's

@@ -1,0 +1,14 @@
+-- 0004: /profile (SQLite's 0009) — one row per person, across every server:
+-- the reference performance (a recent race or time trial), birth year, sex
+-- and units. Every field may be unset: `/profile set` changes only the fields
+-- given; `/profile delete` deletes the row, so nothing of it is left.
+CREATE TABLE profiles (
+    user_id         BIGINT PRIMARY KEY,
+    race_time_ms    BIGINT,                -- the reference performance's time
+    race_distance_m TEXT COLLATE "C",      -- its exact decimal metres ('5000', '1609.344')
+    race_date       TEXT COLLATE "C",      -- YYYY-MM-DD, the day it was run
+    birth_year      INTEGER,
+    sex             TEXT COLLATE "C",      -- 'male' or 'female'
+    units           TEXT COLLATE "C",      -- 'metric' or 'imperial'
+    updated_at      BIGINT NOT NULL        -- epoch ms
+);
