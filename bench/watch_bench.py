@@ -47,11 +47,11 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import _harness  # noqa: F401  (puts the repository on sys.path, for tests' builders)
 from fitdecode.utils import compute_crc
 
 from bot.domain.laps import propose
@@ -62,33 +62,16 @@ from cogs.splits.watch import (
     read_activity,
     read_activity_bytes,
 )
+from tests.cogs.splits.watch.builders import SEED_SESSION, BuiltLap
 
 #: The seed workout's reps ("4 x 250m sprint + 1 x 300m").
 SEED_REPS = (Decimal(250),) * 4 + (Decimal(300),)
 STARTED = datetime(2026, 6, 5, 16, 30, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class BenchLap:
-    distance_m: float
-    seconds: float
-    rest: bool = False
-
-
-#: The seed session as a watch records it (as in the tests' builders).
-SESSION: tuple[BenchLap, ...] = (
-    BenchLap(1609.3, 540.0),
-    BenchLap(243.4, 29.78),
-    BenchLap(41.2, 90.0, rest=True),
-    BenchLap(251.9, 29.98),
-    BenchLap(38.7, 90.0, rest=True),
-    BenchLap(258.0, 31.31),
-    BenchLap(40.1, 90.0, rest=True),
-    BenchLap(246.7, 31.20),
-    BenchLap(55.0, 180.0, rest=True),
-    BenchLap(301.2, 37.47),
-    BenchLap(1450.0, 600.0),
-)
+#: The seed session as a watch records it: the tests' own (warm-up, 4 × 250 m
+#: with rest laps, 300 m, cool-down).
+SESSION: tuple[BuiltLap, ...] = SEED_SESSION
 
 # ------------------------------------------------------------------------ FIT
 
@@ -128,7 +111,7 @@ def _fit_time(moment_s: float) -> int:
     return int(moment_s - _FIT_EPOCH.timestamp())
 
 
-def fit_file(laps: Sequence[BenchLap] = SESSION, *, records_per_lap: int = 2) -> bytes:
+def fit_file(laps: Sequence[BuiltLap] = SESSION, *, records_per_lap: int = 2) -> bytes:
     """A FIT activity: file id, ``records_per_lap`` records per lap, the laps
     (intensity rest for rest laps), one running session; both CRCs right."""
     start = STARTED.timestamp()
@@ -203,7 +186,7 @@ def _iso(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def tcx_file(laps: Sequence[BenchLap] = SESSION, *, trackpoints_per_lap: int = 2) -> bytes:
+def tcx_file(laps: Sequence[BuiltLap] = SESSION, *, trackpoints_per_lap: int = 2) -> bytes:
     """A TCX activity with the laps and their trackpoints."""
     start = STARTED.timestamp()
     parts = [_TCX_HEAD.format(start=_iso(start))]

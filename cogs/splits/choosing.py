@@ -20,6 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 from bot.domain import limits
+from bot.domain.errors import InputError
 from bot.domain.workout import short_summary
 from bot.groups import caller_first, slot_label
 from bot.replies import code_text, inline_text
@@ -214,3 +215,30 @@ def choice_lines(slots: Sequence[Slot]) -> str:
 def typed_label(slot: Slot) -> str:
     """How to name ``slot`` by hand in an example: ``Sprints pm``."""
     return code_text(slot.label.replace(" · ", " "))
+
+
+def named_workout(
+    value: str,
+    visible: Sequence[StoredWorkout],
+    names: dict[int, str],
+    mine: frozenset[int],
+    day: date,
+    *,
+    no_workout: tuple[str, str],
+) -> StoredWorkout:
+    """The workout the ``workout`` option names: one of that day's that this
+    person may log. Anything else (another server's or day's, one not posted
+    yet, garbage) is refused the same way, listing the day's choices; with
+    no workout to choose, ``no_workout`` (what to do instead, its example)."""
+    slots = day_slots(visible, (), names, mine)
+    found = find_slot(value, slots)
+    if found is not None and found.workout is not None:
+        return found.workout
+    if not slots:
+        what, example = no_workout
+        raise InputError(f"There is no workout to choose on {short_date(day)}, so {what}.", example)
+    raise InputError(
+        f"`workout` must be one of {short_date(day)}'s workouts; nothing was stored. "
+        f"Pick one from the list as you type `workout:`:\n{choice_lines(slots)}",
+        f"`workout:{typed_label(slots[0])}`",
+    )

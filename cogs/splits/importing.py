@@ -44,8 +44,8 @@ from cogs.splits.choosing import (
     choice_lines,
     choose_fitting,
     day_slots,
-    find_slot,
     loggable,
+    named_workout,
     short_date,
     summary_of,
     typed_label,
@@ -260,23 +260,17 @@ async def _day(
 
 
 def _named_workout(value: str, found: _Day, day: date) -> StoredWorkout:
-    """The workout the ``workout`` option names: one of that day's that this
-    person may log (as for ``/splits submit``); anything else is refused the
-    same way, listing the day's choices."""
-    slots = day_slots(found.visible, (), found.names, found.mine)
-    slot = find_slot(value, slots)
-    if slot is not None and slot.workout is not None:
-        return slot.workout
-    if not slots:
-        raise InputError(
-            f"There is no workout to choose on {short_date(day)}, so leave `workout` out: "
-            "the laps are then stored with the watch's distances.",
+    """The workout the ``workout`` option names, as for ``/splits submit``."""
+    return named_workout(
+        value,
+        found.visible,
+        found.names,
+        found.mine,
+        day,
+        no_workout=(
+            "leave `workout` out: the laps are then stored with the watch's distances",
             EXAMPLE,
-        )
-    raise InputError(
-        f"`workout` must be one of {short_date(day)}'s workouts; nothing was stored. "
-        f"Pick one from the list as you type `workout:`:\n{choice_lines(slots)}",
-        f"`workout:{typed_label(slots[0])}`",
+        ),
     )
 
 

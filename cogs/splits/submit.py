@@ -29,8 +29,8 @@ from cogs.splits.choosing import (
     choice_lines,
     choose_workout,
     day_slots,
-    find_slot,
     loggable,
+    named_workout,
     short_date,
     typed_label,
 )
@@ -126,7 +126,17 @@ async def submit_splits(
                 raise InputError("This workout has been deleted, so there is nothing to submit to.")
         elif named is not None:
             names = await _names(db, guild_id, visible, tx)
-            workout = _named_workout(named, visible, names, mine, chosen)
+            workout = named_workout(
+                named,
+                visible,
+                names,
+                mine,
+                chosen,
+                no_workout=(
+                    "leave `workout` out and give each time its distance",
+                    "`/splits submit splits:300m 37.47, 300m 38.10`",
+                ),
+            )
         else:
             workout = await _chosen_workout(db, guild_id, text, visible, workouts, mine, tx)
         matched = match_to_workout(text, workout)
@@ -159,33 +169,6 @@ async def _names(
     if not ids:
         return {}
     return {gid: g.name for gid, g in (await GroupQueries(db).by_ids(guild_id, ids, tx=tx)).items()}
-
-
-def _named_workout(
-    value: str,
-    visible: Sequence[StoredWorkout],
-    names: dict[int, str],
-    mine: frozenset[int],
-    day: date,
-) -> StoredWorkout:
-    """The workout the ``workout`` option names: one of that day's that this
-    person may log. Anything else (another server's or day's, one not posted
-    yet, garbage) is refused the same way, listing the day's choices."""
-    slots = day_slots(visible, (), names, mine)
-    found = find_slot(value, slots)
-    if found is not None and found.workout is not None:
-        return found.workout
-    if not slots:
-        raise InputError(
-            f"There is no workout to choose on {short_date(day)}, so leave `workout` out "
-            "and give each time its distance.",
-            "`/splits submit splits:300m 37.47, 300m 38.10`",
-        )
-    raise InputError(
-        f"`workout` must be one of {short_date(day)}'s workouts; nothing was stored. "
-        f"Pick one from the list as you type `workout:`:\n{choice_lines(slots)}",
-        f"`workout:{typed_label(slots[0])}`",
-    )
 
 
 async def _chosen_workout(
