@@ -15,10 +15,18 @@ Discord. Prints figures, asserts nothing.
    ``/splits submit`` at the same moment; per process: answered, submissions/s,
    p50/p95 latency, 3 s deadline misses and rows stored once.
 
+The fake models Discord's global limit (50 bot requests in any second, then
+a global 429) and the processes pace their posts at their default
+``POST_RATE`` (45 a second for the whole bot, each process its shards'
+share), so the daily post takes about N / 40 s whatever P; the 429s the fake
+answered are printed. ``--unpaced``: no global limit and ``POST_RATE=0``, the
+raw throughput of the processes (issue #16's figures).
+
 Every process, PostgreSQL and the fake Discord (this process) share this
 machine's cores; the CPU each used in the measured windows is printed.
 
-Run: ``.venv/bin/python bench/with_postgres.py shards_bench.py [--servers 3000] [--athletes 300]``
+Run: ``.venv/bin/python bench/with_postgres.py shards_bench.py [--servers 3000] [--athletes 300]
+[--unpaced]``
 (needs PostgreSQL: ``BENCH_POSTGRES_URL``, which ``with_postgres.py`` sets).
 """
 
@@ -51,6 +59,7 @@ SPLITS = {1: ["0-11"], 2: ["0-5", "6-11"], 3: ["0-3", "4-7", "8-11"]}
 WORKOUT = "4 x 250m sprint + 1 x 300m"  # SEED_SPLITS are its five reps
 REPS = 5
 DEADLINE = 3.0  # Discord's acknowledgement deadline, enforced by the fake
+DISCORD_GLOBAL_LIMIT = 50  # bot requests in any second (modelled unless --unpaced)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # The next transaction id, without taking one: write transactions in between.
 NEXT_XID = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS n"
@@ -288,6 +297,8 @@ class Posting:
     posts_in_fake: int
     writes_per_post: float  # PostgreSQL write transactions (xids) per post, all processes
     cpu: CpuUse
+    rate_limited: int  # 429s the fake answered from all ready to every workout posted
+    busiest_second: int  # most bot requests the fake accepted in one second, same window
 
 
 @dataclass
@@ -309,6 +320,7 @@ class Run:
     posting: Posting
     burst: list[BurstRow] = field(default_factory=list)
     burst_cpu: CpuUse | None = None
+    burst_rate_limited: int = 0
     logs: list[str] = field(default_factory=list)
 
 
@@ -318,7 +330,7 @@ async def wait_all_posted(
     """Poll until every workout has a message id. Returns the CPU sample taken
     when the first one was seen marked posted (the posting window's start),
     and the perf_counter moment the last one was."""
-    end = time.perf_counter() + 300
+    end = time.perf_counter() + 300 + servers / 10  # paced: servers / 40 s
     first: CpuSample | None = None
     while True:
         posted = await count(db, "SELECT COUNT(*) AS n FROM workouts WHERE message_id IS NOT NULL")
@@ -331,16 +343,23 @@ async def wait_all_posted(
             if process.process.returncode is not None:
                 raise RuntimeError(f"a bot exited ({process.process.returncode}):\n{process.log}")
         if time.perf_counter() > end:
-            raise RuntimeError("not every workout posted within 300 s")
+            raise RuntimeError("not every workout posted in time")
         await asyncio.sleep(0.02)
 
 
-async def one_run(processes: int, servers: int, athletes: int) -> Run:
+async def one_run(processes: int, servers: int, athletes: int, *, paced: bool = True) -> Run:
     shard_sets = SPLITS[processes]
     with tempfile.TemporaryDirectory() as folder:
         async with (
             bench_database(folder, f"shards{processes}") as url,
-            FakeDiscord(token=LOOPBACK_TOKEN, shard_count=SHARD_COUNT, max_concurrency=16) as fake,
+            FakeDiscord(
+                token=LOOPBACK_TOKEN,
+                shard_count=SHARD_COUNT,
+                max_concurrency=16,
+                # Paced: the processes keep their default POST_RATE (the
+                # loopback turns it off on a fake without the global limit).
+                global_limit=DISCORD_GLOBAL_LIMIT if paced else None,
+            ) as fake,
         ):
             teams = build_servers(fake, servers, athletes)
             await schedule(str(url), teams)
@@ -365,10 +384,14 @@ async def one_run(processes: int, servers: int, athletes: int) -> Run:
                 await fake.wait_for_shards(range(SHARD_COUNT), timeout=10)
                 all_ready = time.perf_counter()
                 all_ready_wall = datetime.now(UTC)
+                limited_at_ready = len(fake.rest.rate_limited)
+                fake.rest.busiest_second = 0
                 postmaster = await postmaster_pid(watcher)
                 xid = await count(watcher, NEXT_XID)
                 before, done = await wait_all_posted(watcher, servers, bots, postmaster)
                 after = cpu_sample(bots, postmaster)
+                rate_limited = len(fake.rest.rate_limited) - limited_at_ready
+                busiest_second = fake.rest.busiest_second
                 writes = await count(watcher, NEXT_XID) - xid
 
                 # When each post was created on Discord's side (the fake's stamp).
@@ -393,13 +416,17 @@ async def one_run(processes: int, servers: int, athletes: int) -> Run:
                     posts_in_fake=sum(len(s) for s in stamps),
                     writes_per_post=writes / servers,
                     cpu=cpu_between(before, after),
+                    rate_limited=rate_limited,
+                    busiest_second=busiest_second,
                 )
                 run = Run(posting)
                 if athletes:
                     await fake.wait_for_commands(timeout=30)
+                    limited = len(fake.rest.rate_limited)
                     run.burst, run.burst_cpu = await burst(
                         fake, watcher, teams, bots, shard_sets, owner, postmaster
                     )
+                    run.burst_rate_limited = len(fake.rest.rate_limited) - limited
             finally:
                 await watcher.close()
                 for bot in bots:
@@ -492,11 +519,17 @@ def burst_row(
 
 
 # ------------------------------------------------------------------- report
-def report(runs: list[Run], servers: int, athletes: int) -> None:
+def report(runs: list[Run], servers: int, athletes: int, *, paced: bool = True) -> None:
     cores = os.cpu_count()
     print(
         f"Several processes: {SHARD_COUNT} shards over 1, 2, 3 `python -m bot` processes,"
         f" one PostgreSQL database, {servers} servers"
+    )
+    print(
+        f"(paced: the fake models Discord's global limit, {DISCORD_GLOBAL_LIMIT} bot requests"
+        " in any second; each process posts at its shards' share of the default POST_RATE)"
+        if paced
+        else "(unpaced: no global limit in the fake, POST_RATE=0)"
     )
     print(
         f"(every bot process, PostgreSQL and the fake Discord share this machine's cores:"
@@ -506,24 +539,28 @@ def report(runs: list[Run], servers: int, athletes: int) -> None:
     print(f"Daily post: {servers} servers with a workout due now, the processes' first tick")
     head = (
         f"{'P':>2} {'shards':<16} {'ready s':>7} {'→1st post':>9} {'posting s':>9}"
-        f" {'posts/s':>7} {'from ready':>10}  per process: posts, posts/s"
+        f" {'posts/s':>7} {'from ready':>10} {'429s':>5} {'busiest':>7}"
+        "  per process: posts, posts/s"
     )
     print(head)
-    print("-" * (len(head) + 24))
+    print("-" * (len(head) + 10))
     for run in runs:
         p = run.posting
-        per = ", ".join(f"{n} @ {n / s:.0f}/s" if s > 0 else f"{n}" for n, s in p.per_process)
+        per = ", ".join(f"{n} @ {n / s:.1f}/s" if s > 0 else f"{n}" for n, s in p.per_process)
         print(
             f"{p.processes:>2} {' '.join(p.shard_sets):<16} {p.ready_s:>7.2f}"
-            f" {p.first_post_s:>8.2f}s {p.posting_s:>9.2f} {servers / p.posting_s:>7.0f}"
-            f" {servers / p.from_ready_s:>8.0f}/s  {per}"
+            f" {p.first_post_s:>8.2f}s {p.posting_s:>9.2f} {servers / p.posting_s:>7.1f}"
+            f" {servers / p.from_ready_s:>8.1f}/s {p.rate_limited:>5} {p.busiest_second:>7}"
+            f"  {per}"
         )
     print(
         "(ready s: spawn → all 12 shards identified and their GUILD_CREATEs processed;"
         " →1st post: ready → first post created (discord.py's 2 s guild_ready_timeout"
         " before the scheduler starts); posting s / posts/s: first post → every workout"
         " marked posted in the database; from ready: the same counted from ready;"
-        " per process: its posts, first → last of its posts)"
+        " 429s: answered by the fake in that window; busiest: most bot requests the"
+        " fake accepted in one sliding second of it; per process: its posts, first →"
+        " last of its posts)"
     )
     for run in runs:
         p = run.posting
@@ -564,18 +601,21 @@ def report(runs: list[Run], servers: int, athletes: int) -> None:
     )
     for run in runs:
         if run.burst_cpu is not None:
-            print(f"  P={run.posting.processes}: {run.burst_cpu.line()}")
+            print(
+                f"  P={run.posting.processes}: {run.burst_rate_limited} 429s;"
+                f" {run.burst_cpu.line()}"
+            )
     for run in runs:
         for line in run.logs:
             print(f"  P={run.posting.processes}: {line}")
 
 
-async def main(servers: int, athletes: int, counts: list[int]) -> None:
+async def main(servers: int, athletes: int, counts: list[int], *, paced: bool = True) -> None:
     started = time.perf_counter()
     runs = []
     for processes in counts:
-        runs.append(await one_run(processes, servers, athletes))
-    report(runs, servers, athletes)
+        runs.append(await one_run(processes, servers, athletes, paced=paced))
+    report(runs, servers, athletes, paced=paced)
     print(f"(shards run {time.perf_counter() - started:.1f} s)")
 
 
@@ -584,9 +624,12 @@ if __name__ == "__main__":
     parser.add_argument("--servers", type=int, default=3000)
     parser.add_argument("--athletes", type=int, default=300)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 3], choices=[1, 2, 3])
+    parser.add_argument(
+        "--unpaced", action="store_true", help="no global limit in the fake, POST_RATE=0"
+    )
     args = parser.parse_args()
     if not os.environ.get("BENCH_POSTGRES_URL"):
         sys.exit("shards_bench needs PostgreSQL: run it as bench/with_postgres.py shards_bench.py")
     if args.athletes > args.servers:
         sys.exit("--athletes is at most --servers (one athlete per server)")
-    asyncio.run(main(args.servers, args.athletes, args.processes))
+    asyncio.run(main(args.servers, args.athletes, args.processes, paced=not args.unpaced))

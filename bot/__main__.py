@@ -15,6 +15,8 @@ from pathlib import Path
 import discord
 
 from bot.app import build_bot, shard_ranges
+from bot.health import HealthPortUnavailable
+from bot.logs import configure_logging
 from bot.settings import ConfigError, Settings, StorageSettings, load_settings
 from db import DatabaseBusy, StorageError, open_database
 from db.base import AlreadyRunning
@@ -77,7 +79,7 @@ def _storage_hint(error: StorageError, settings: StorageSettings) -> str:
 
 
 def run(settings: Settings) -> int:
-    discord.utils.setup_logging(level=settings.log_level_number, root=True)
+    configure_logging(settings)
     try:
         asyncio.run(_run_bot(settings))
     except discord.LoginFailure:
@@ -90,6 +92,8 @@ def run(settings: Settings) -> int:
         return _fail("Discord refused a privileged intent; Trackside should need none.", 1)
     except AlreadyRunning as error:
         return _fail(f"{error.reason}.", 1)
+    except HealthPortUnavailable as error:
+        return _fail(f"{error}. Pick another HEALTH_PORT (or HEALTH_HOST), then start again.", 1)
     except ShardsLost as error:
         return _fail(
             f"Lost the database connection that holds shards {error}; stopped so that "

@@ -21,6 +21,8 @@ from discord.ext import commands
 from bot.clock import Clock, SystemClock
 from bot.components import ComponentRouter
 from bot.errors import ErrorReportingTree
+from bot.health import HealthServer, connected_shards
+from bot.metrics import Metrics
 from bot.settings import Settings
 from db import AppState, Database
 
@@ -77,6 +79,10 @@ class Trackside(commands.AutoShardedBot):
         clock: Clock | None = None,
         **client_options: Any,
     ) -> None:
+        metrics = Metrics()
+        # Every REST response passes here: the 429s are counted whichever
+        # request met them (discord.py retries them itself).
+        client_options.setdefault("http_trace", metrics.trace_config())
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=minimal_intents(),
@@ -104,6 +110,16 @@ class Trackside(commands.AutoShardedBot):
         self.boot_id = secrets.token_hex(4)
         # Every button and form arrives here, routed by its custom id.
         self.router = ComponentRouter()
+        # This bot's own registry (several bots share a test process).
+        self.metrics = metrics
+        self.metrics.serve(
+            servers=lambda: len(self.guilds),
+            shards=lambda: len(self.shards_run) if self.shard_count else 0,
+            connected=lambda: connected_shards(self),
+        )
+        # /healthz and /metrics, when HEALTH_PORT is set (started in setup_hook).
+        self.health = HealthServer(self)
+        self._shards_seen: set[int] = set()
 
     # -- shards ----------------------------------------------------------------
     @property
@@ -147,6 +163,10 @@ class Trackside(commands.AutoShardedBot):
         await self.db.identify_turn(bucket, self.settings.identify_interval)
 
     async def setup_hook(self) -> None:
+        if self.settings.health_port is not None:
+            # First: from now on a process manager gets 503 (not connected
+            # yet) rather than a refused connection while the bot starts.
+            await self.health.start(self.settings.health_host, self.settings.health_port)
         applied = await self.db.migrate()
         if applied:
             log.info("database migrated to version %d", applied[-1])
@@ -208,6 +228,29 @@ class Trackside(commands.AutoShardedBot):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.router.dispatch(self, interaction)
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        command: discord.app_commands.Command[Any, ..., Any] | discord.app_commands.ContextMenu,
+    ) -> None:
+        # A command that returned normally has answered (errors go through
+        # bot.errors.report_error, which counts them).
+        self.metrics.interaction(command.qualified_name, "answered", interaction.created_at)
+
+    # -- gateway ---------------------------------------------------------------
+    async def on_shard_connect(self, shard_id: int) -> None:
+        # READY of a new session: a reconnection unless it is the shard's first.
+        if shard_id in self._shards_seen:
+            self.metrics.reconnected()
+        self._shards_seen.add(shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self.metrics.reconnected()
+
+    async def close(self) -> None:
+        await self.health.stop()
+        await super().close()
 
     async def on_ready(self) -> None:
         assert self.user is not None

@@ -87,6 +87,14 @@ class _Route:
     modal: bool
     handler: Handler
 
+    @property
+    def name(self) -> str:
+        """For metrics and logs: the pattern's fixed start (``trackside:splits:``
+        → ``component splits``), never the custom id a client sent."""
+        fixed = re.match(r"[\w:-]*", self.pattern.pattern)
+        word = (fixed.group(0) if fixed else "").removeprefix(PREFIX).split(":")[0]
+        return f"{'form' if self.modal else 'component'} {word or 'unnamed'}"
+
 
 class ComponentRouter:
     """custom id → handler, for buttons and selects (``modal=False``) and
@@ -120,20 +128,23 @@ class ComponentRouter:
             return False
         data = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
+        label = f"{'form' if modal else 'component'} unknown"
         try:
             for route in self._routes:
                 if route.modal != modal:
                     continue
                 match = route.pattern.fullmatch(custom_id)
                 if match is not None:
+                    label = route.name
                     await route.handler(bot, interaction, match)
+                    bot.metrics.interaction(label, "answered", interaction.created_at)
                     return True
             log.info("no route for custom id %r", custom_id[:100])
             raise ForgedId(
                 "That button or form is no longer valid (or was never mine), so nothing changed."
             )
         except Exception as error:  # one error path for every interaction
-            await report_error(interaction, error)
+            await report_error(interaction, error, label=label)
         return True
 
     async def _confirm_clicked(

@@ -21,6 +21,8 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import InputError
+from bot.logs import context
+from bot.metrics import Metrics, Outcome
 from bot.options import check_registered_limits
 from db.base import DatabaseBusy, DatabaseUnavailable, StorageError
 
@@ -192,17 +194,44 @@ def _served_by(interaction: discord.Interaction) -> str:
     return serving(interaction.guild_id) if callable(serving) else "?"
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+def interaction_label(interaction: discord.Interaction) -> str:
+    """What an interaction is called in metrics and logs: its command's name,
+    else its kind (components name their route: ``ComponentRouter``)."""
+    if interaction.command is not None:
+        return interaction.command.qualified_name
+    return getattr(interaction.type, "name", str(interaction.type))
+
+
+def _count(
+    interaction: discord.Interaction, label: str, outcome: Outcome, error: BaseException
+) -> None:
+    metrics = getattr(getattr(interaction, "client", None), "metrics", None)
+    if not isinstance(metrics, Metrics):  # another client (tests of this module)
+        return
+    metrics.interaction(label, outcome, interaction.created_at)
+    if isinstance(error, StorageError):
+        metrics.database_fault(error)
+
+
+async def report_error(
+    interaction: discord.Interaction, error: BaseException, *, label: str | None = None
+) -> None:
     """Answer ``interaction`` for ``error``: explained if the user can fix it,
-    logged with an id otherwise. Never raises."""
+    logged with an id otherwise, and counted by ``label`` (default: the
+    command's name). Never raises."""
     error = _unwrap(error)
-    where = interaction.command.qualified_name if interaction.command else interaction.type
+    where = label or interaction_label(interaction)
     if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
         # Too late: Discord dropped the interaction (3 s without an answer), so
         # no reply of any kind can reach the user; anything stored stays stored.
+        # Counted as ours: the person got no answer because we were slow.
+        _count(interaction, where, "unexpected_error", error)
         log.warning("interaction %s in %s expired before its reply", interaction.id, where)
         return
     text = user_message(error, _command_example(interaction))
+    # Storage faults are not the person's to fix either: like bugs, they carry an id.
+    ours = text is None or isinstance(error, StorageError)
+    _count(interaction, where, "unexpected_error" if ours else "user_error", error)
     if text is None:
         error_id = secrets.token_hex(4)
         log.error(
@@ -211,6 +240,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             where,
             _served_by(interaction),
             exc_info=error,
+            extra=context(error_id=error_id, server=interaction.guild_id, command=where),
         )
         text = (
             f"Something went wrong on my side (error id `{error_id}`). It has been logged; "
@@ -226,6 +256,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             where,
             _served_by(interaction),
             error.reason,
+            extra=context(error_id=error_id, server=interaction.guild_id, command=where),
         )
         text += f" (error id `{error_id}`)"
     try:

@@ -22,6 +22,7 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 _SHARD_COUNT_SHAPE = "SHARD_COUNT must be a whole number of shards (1 or more) or auto"
+_PORT_SHAPE = "HEALTH_PORT must be a port number, 0 to 65535 (0: any free port), or unset"
 
 
 class ConfigError(Exception):
@@ -68,6 +69,11 @@ class Settings(StorageSettings):
     discord_api_url: str | None = None
     discord_gateway_url: str | None = None
     log_level: str = "INFO"
+    # "text" (readable) or "json" (one object per line, for a log collector).
+    log_format: Literal["text", "json"] = "text"
+    # GET /healthz and /metrics (bot.health): unset, no server; 0 picks a free port.
+    health_port: int | None = None
+    health_host: str = "127.0.0.1"
     # Who may force a command sync (comma-separated ids); unset: the application owner.
     owner_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     # Discord shards: how many in all (an integer, or "auto": Discord's
@@ -79,6 +85,10 @@ class Settings(StorageSettings):
     # process: Discord's 5; 0 behind a gateway proxy that paces them itself
     # (and on the loopback Discord, which does not enforce it unless told to).
     identify_interval: float = Field(default=5.0, ge=0, le=60)
+    # Requests a second the scheduler's posts may make, for the whole bot (each
+    # process takes its shards' share): under Discord's global limit of 50,
+    # leaving room for everything else; 0 turns pacing off (bot.pacing).
+    post_rate: float = Field(default=45.0, ge=0, le=1000)
 
     @field_validator("dev_guild_id", "discord_api_url", "discord_gateway_url", mode="before")
     @classmethod
@@ -197,6 +207,36 @@ class Settings(StorageSettings):
         if level not in _LOG_LEVELS:
             raise ValueError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}")
         return level
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower() or "text"
+        if text not in ("text", "json"):
+            raise ValueError("LOG_FORMAT must be text or json")
+        return text
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _port(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None  # `.env.example` lists it empty: no health server
+            if not text.isdigit():
+                raise ValueError(_PORT_SHAPE)
+            value = int(text)
+        if isinstance(value, int) and not 0 <= value <= 65535:
+            raise ValueError(_PORT_SHAPE)
+        return value
+
+    @field_validator("health_host", mode="before")
+    @classmethod
+    def _default_host(cls, value: object) -> object:
+        # Blank in `.env.example`: only this machine may ask.
+        return "127.0.0.1" if isinstance(value, str) and not value.strip() else value
 
     @property
     def token(self) -> str:

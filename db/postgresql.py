@@ -370,13 +370,22 @@ class PostgresDatabase:
     async def check_writable(self) -> None:
         """Raise :class:`StorageError` unless a write can happen now (a
         read-only server or transaction refuses even a temporary table);
-        rolled back, so nothing changes."""
+        rolled back, so nothing changes. Once the schema exists, the probe
+        also writes a row of ``app_state``, so a lock another session holds
+        on the bot's tables (a maintenance script's ``LOCK TABLE``, a long
+        migration) makes it wait, as the bot's own writes would."""
 
         class _Probe(Exception):
             pass
 
         async def probe(tx: _Executor) -> None:
             await tx.execute("CREATE TEMPORARY TABLE trackside_write_probe (x INTEGER)")
+            schema = await tx.fetch_one("SELECT to_regclass('app_state') IS NOT NULL AS present")
+            if schema is not None and schema["present"]:
+                await tx.execute(
+                    "INSERT INTO app_state (key, value) VALUES ('trackside.write_probe', '')"
+                    " ON CONFLICT (key) DO NOTHING"
+                )
             raise _Probe
 
         with suppress(_Probe):

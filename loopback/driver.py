@@ -81,12 +81,18 @@ class FakeDiscord(World):
         bot_name: str = "Trackside",
         shard_count: int = 1,
         max_concurrency: int = 1,
+        global_limit: int | None = None,
     ) -> None:
         super().__init__(token, bot_name)
         if shard_count < 1 or max_concurrency < 1:
             raise ValueError("shard_count and max_concurrency must be at least 1")
+        if global_limit is not None and global_limit < 1:
+            raise ValueError("global_limit must be None (off) or at least 1")
         self.shard_count = shard_count
         self.max_concurrency = max_concurrency
+        #: Discord's global limit, bot requests per second (Discord's is 50);
+        #: None: not modelled. See ``RestApi.rate_limited``.
+        self.global_limit = global_limit
         self.gateway = GatewayHub(self)
         self.rest = RestApi(self)
         self.port = 0

@@ -28,7 +28,7 @@ import logging
 import secrets
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -162,6 +162,10 @@ class GatewayHub:
         self.heartbeat_interval_ms = 41250
         self._changed = asyncio.Event()
         self._barriers: list[tuple[GatewaySession, int, asyncio.Future[None]]] = []
+        #: During an ``outage``: new connections wait on it before their HELLO.
+        self._hello_gate: asyncio.Event | None = None
+        #: Connections that have waited at the gate so far.
+        self.held_connections = 0
 
     # ---------------------------------------------------------------- sessions
     def current(self, shard_id: int = 0) -> GatewaySession | None:
@@ -238,6 +242,11 @@ class GatewayHub:
         self.connections.add(conn)
         self.stats.connections += 1
         writer = asyncio.create_task(conn.run_writer(), name="loopback-gateway-writer")
+        gate = self._hello_gate
+        if gate is not None:  # an outage: connected, but the gateway says nothing yet
+            self.held_connections += 1
+            self._notify()
+            await gate.wait()
         if request.query.get("encoding", "json") != "json":
             conn.close(4002, "Only encoding=json is supported by the fake")
         else:
@@ -616,8 +625,25 @@ class GatewayHub:
             conn.send({"op": RECONNECT, "d": None})
         else:
             conn.close(4000 if resume else 4009, "Disconnected by the test")
+        end = asyncio.get_running_loop().time() + timeout
+        await self._back(
+            shard, resume=resume, resumes=resumes, identifies=identifies, end=end, timeout=timeout
+        )
+
+    async def _back(
+        self,
+        shard: int,
+        *,
+        resume: bool,
+        resumes: int,
+        identifies: int,
+        end: float,
+        timeout: float,
+    ) -> None:
+        """Wait until ``shard`` RESUMEd (or re-IDENTIFIED when not ``resume``)
+        since the counts were ``resumes`` / ``identifies``, and caught up."""
+        stats = self._stats_for(shard)
         loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
         while True:
             if resume and stats.resumes > resumes:
                 break
@@ -635,7 +661,45 @@ class GatewayHub:
                 continue
         await self.barrier(max(0.1, end - loop.time()), [shard])
 
+    @contextlib.asynccontextmanager
+    async def outage(self, *, shard: int = 0, timeout: float = 10.0) -> AsyncIterator[None]:
+        """Drop ``shard``'s connection (resumable close 4000) and keep the
+        gateway down for the block: any new connection waits for its HELLO
+        until the block ends. The block is entered once the bot's next
+        connection is waiting (so the bot has seen the old one close); on
+        leaving it, returns once the bot RESUMEd and processed every event
+        sent meanwhile."""
+        self._shard_ids([shard])
+        session = self.current(shard)
+        if session is None or session.conn is None:
+            raise AssertionError(f"the bot is not connected to the gateway on shard {shard}")
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        stats = self._stats_for(shard)
+        resumes, identifies = stats.resumes, stats.identifies
+        gate = asyncio.Event()
+        self._hello_gate = gate
+        held = self.held_connections
+        conn, session.conn = session.conn, None
+        try:
+            conn.close(4000, "Gateway outage (test)")
+            while self.held_connections == held:
+                remaining = end - loop.time()
+                if remaining <= 0:
+                    raise AssertionError(f"the bot did not reconnect within {timeout:g} s")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+            yield
+        finally:
+            self._hello_gate = None
+            gate.set()
+        await self._back(
+            shard, resume=True, resumes=resumes, identifies=identifies, end=end, timeout=timeout
+        )
+
     async def close(self) -> None:
+        if self._hello_gate is not None:
+            self._hello_gate.set()
         for conn in list(self.connections):
             conn.close(1001, "Fake Discord is shutting down")
         for session in self.sessions.values():

@@ -12,8 +12,15 @@ chosen requests with 429 rate limits or 5xx errors shaped like Discord's, and
 so a test can kill the bot at that exact point, and :meth:`RestApi.delay`
 makes Discord slow to apply chosen requests (to reproduce races).
 
-A request meets them in this order: injected faults (answered at once, never
-applied), holds ``before``, delays, Discord applying it, holds ``after``.
+A request meets them in this order: Discord's global limit (when the fake
+models it), injected faults (answered at once, never applied), holds
+``before``, delays, Discord applying it, holds ``after``.
+
+The global limit (``FakeDiscord(global_limit=50)``, off by default) is
+Discord's per-bot ceiling: past ``global_limit`` bot requests in any sliding
+second, a request is answered 429 with ``"global": true`` and not applied.
+Interaction callbacks and followups are exempt, as on Discord. Every 429 the
+fake answers, injected or global, is listed in ``fake.rest.rate_limited``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import logging
 import math
 import mimetypes
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -297,6 +305,13 @@ class RestApi:
         self._delays: list[tuple[Callable[[web.Request], bool], Delay]] = []
         #: HTTP requests received, REST and gateway (0: the bot never contacted Discord).
         self.request_count = 0
+        #: Every 429 answered, injected or past the global limit, in order:
+        #: ``"POST /api/v10/channels/1/messages (global)"``.
+        self.rate_limited: list[str] = []
+        #: The most bot requests accepted within one second (global limit on).
+        self.busiest_second = 0
+        # When the bot requests of the last second arrived (time.monotonic()).
+        self._last_second: deque[float] = deque()
 
     # -------------------------------------------------------- fault injection
     def _matcher(self, route: RouteSpec) -> tuple[Callable[[web.Request], bool], str]:
@@ -397,6 +412,22 @@ class RestApi:
                 return held
         return None
 
+    def _global_wait(self) -> float | None:
+        """None if one more bot request fits under the global limit now (it is
+        counted), else the seconds until one does: the oldest request of the
+        sliding second leaves it."""
+        limit = self.fake.global_limit
+        assert limit is not None
+        now = time.monotonic()
+        window = self._last_second
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= limit:
+            return max(0.001, round(window[0] + 1.0 - now, 3))
+        window.append(now)
+        self.busiest_second = max(self.busiest_second, len(window))
+        return None
+
     # ------------------------------------------------------------------ setup
     def routes(self) -> list[tuple[str, str, Handler]]:
         apps = API + "/applications/{app_id}"
@@ -454,9 +485,16 @@ class RestApi:
         )
         if needs_auth and request.headers.get("Authorization") != f"Bot {self.fake.token}":
             return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+        # Discord's global limit counts the bot's requests, not interaction ones.
+        wait = self._global_wait() if needs_auth and self.fake.global_limit else None
+        if wait is not None:
+            self.rate_limited.append(f"{_shown(request)} (global)")
+            return Fault(429, retry_after=wait, scope="global").response(request)
         fault = self._next_fault(request) if self._fault_plans else None
         if fault is not None:
             self.fake.transcript.append(f"!! injected {fault.status} on {_shown(request)}")
+            if fault.status == 429:
+                self.rate_limited.append(f"{_shown(request)} ({fault.scope})")
             return fault.response(request)
         held = self._next_hold(request) if self._holds else None
         if held is not None and held.stage == "before":

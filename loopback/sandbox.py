@@ -46,6 +46,13 @@ def identify_interval(fake: FakeDiscord) -> float:
     return fake.identify_interval if fake.enforce_identify_concurrency else 0.0
 
 
+def post_rate(fake: FakeDiscord) -> float | None:
+    """The bot's ``POST_RATE`` on ``fake``: its default (None: not set) when
+    the fake models Discord's global limit, else 0 (no pacing: the fake takes
+    any rate, and tests of thousands of servers stay quick)."""
+    return None if fake.global_limit is not None else 0.0
+
+
 def loopback_env(fake: FakeDiscord, database: Database, **extra: str) -> dict[str, str]:
     """Environment variables that point ``python -m bot`` at ``fake``."""
     env = {
@@ -54,6 +61,8 @@ def loopback_env(fake: FakeDiscord, database: Database, **extra: str) -> dict[st
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "IDENTIFY_INTERVAL": str(identify_interval(fake)),
     }
+    if (rate := post_rate(fake)) is not None:
+        env["POST_RATE"] = str(rate)
     if is_postgresql(database):
         env["DATABASE_URL"] = str(database)
     else:
@@ -79,6 +88,7 @@ def loopback_settings(
         "discord_gateway_url": fake.gateway_url,
         "dev_guild_id": dev_guild_id,
         "identify_interval": identify_interval(fake),
+        **({} if (rate := post_rate(fake)) is None else {"post_rate": rate}),
         **extra,
     }
     # _env_file=None: a developer's own .env must not leak into tests or the demo.
@@ -127,7 +137,7 @@ def subprocess_environment(fake: FakeDiscord, database: Database, **extra: str) 
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_"))
+        if not k.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_", "POST_RATE"))
     }
     env.update(loopback_env(fake, database, **extra))
     return env

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import burst_bench
 import latency_bench
+import paced_posting_bench
 import post_scale_bench
 import watch_bench
 
@@ -43,6 +44,12 @@ async def test_post_scale_child_posts_every_server() -> None:
     figures = await post_scale_bench.child(5, trace=False)
     assert figures["posted"] == figures["messages_in_channels"] == 5
     assert figures["tick_selects"] == 1
+
+
+async def test_paced_posting_bench_posts_every_server_without_a_429() -> None:
+    [figures] = await paced_posting_bench.main(5, rate=None, unpaced=0)
+    assert figures["posted"] == figures["messages"] == 5
+    assert figures["post_rate"] == 45 and figures["rate_limited_total"] == 0
 
 
 def test_watch_bench_reads_its_files(capsys: pytest.CaptureFixture[str]) -> None:

@@ -79,6 +79,7 @@ class Chat(commands.Cog):
         try:
             await self.server_use.used(user_id, guild_id, now=self.bot.clock.now())
         except StorageError as error:
+            self.bot.metrics.database_fault(error)
             # Only a later DM misses this server; tried again at the next use.
             log.warning("could not record a use of server %s: %s", guild_id, error.reason)
 
@@ -93,6 +94,7 @@ class Chat(commands.Cog):
         try:
             turn = await self.cooldown.take_turn(message.author.id, now=self.bot.clock.now())
         except StorageError as error:
+            self.bot.metrics.database_fault(error)
             log.warning("chat cooldown not counted for message %s: %s", message.id, error.reason)
             await self._reply(message, user_message(error) or SOMETHING_WENT_WRONG, [])
             return
@@ -111,6 +113,7 @@ class Chat(commands.Cog):
                 shown_as=message.clean_content,
             )
         except StorageError as error:
+            self.bot.metrics.database_fault(error)
             log.warning("chat answer not stored for message %s: %s", message.id, error.reason)
             content, answers = user_message(error) or SOMETHING_WENT_WRONG, []
         except Exception:

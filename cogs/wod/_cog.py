@@ -17,10 +17,12 @@ from discord.ext import commands, tasks
 from bot.app import Trackside
 from bot.domain import limits
 from bot.options import ShortText
+from bot.pacing import posting_bucket
 from bot.permissions import actor_of
 from bot.replies import send_answer
 from cogs.wod import plan
 from cogs.wod.posting import WorkoutPoster, post_due
+from db.base import StorageError
 from db.workouts import Shards
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     def __init__(self, bot: Trackside) -> None:
         self.bot = bot
         self.poster = WorkoutPoster(bot)
+        # The scheduler's own poster, paced (made at the first tick).
+        self._scheduled: WorkoutPoster | None = None
         # Set after each completed tick; tests wait on it instead of sleeping.
         self.ticked = asyncio.Event()
 
@@ -64,6 +68,9 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     async def scheduler(self) -> None:
         try:
             await self.tick()
+        except StorageError as error:  # the next tick tries again
+            self.bot.metrics.database_fault(error)
+            log.warning("scheduler tick failed: %s", error.reason)
         except Exception:  # a bad tick must not stop the loop for every server
             log.exception("scheduler tick failed")
 
@@ -71,11 +78,37 @@ class Wod(commands.GroupCog, group_name="wod", group_description="Workout of the
     async def _before_scheduler(self) -> None:
         await self.bot.wait_until_ready()
 
+    def scheduled_poster(self) -> WorkoutPoster:
+        """The scheduler's poster, paced at this process's share of
+        ``POST_RATE`` (its shards of all shards; ``bot.pacing``). Made at the
+        first tick, once connected: ``SHARD_COUNT=auto`` is resolved by then.
+        Commands use the unpaced ``poster``: a coach does not queue behind a
+        mass posting minute, and people's few requests fit in the headroom."""
+        if self._scheduled is None:
+            count = self.bot.shard_count or 1
+            run = len(self.bot.shards_run)
+            pacer = posting_bucket(self.bot.settings.post_rate, run, count)
+            if pacer is not None:
+                log.info(
+                    "scheduled posts paced at %.1f requests/s (POST_RATE=%g, %d of %d shards)",
+                    pacer.rate,
+                    self.bot.settings.post_rate,
+                    run,
+                    count,
+                )
+            self._scheduled = WorkoutPoster(self.bot, pacer=pacer)
+        return self._scheduled
+
     async def tick(self) -> list[int]:
         """Post every due workout of this process's shards; returns the ids posted."""
         shards = Shards(self.bot.shard_count or 1, tuple(self.bot.shards_run))
         posted = await post_due(
-            self.bot.db, self.poster, self.bot.clock.now(), claimer=self.bot.boot_id, shards=shards
+            self.bot.db,
+            self.scheduled_poster(),
+            self.bot.clock.now(),
+            claimer=self.bot.boot_id,
+            shards=shards,
+            on_outcome=self.bot.metrics.scheduled_post,
         )
         self.ticked.set()
         return posted

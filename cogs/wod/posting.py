@@ -15,11 +15,16 @@ it records the revision it rendered, then compares it with the stored one and
 edits again until they agree (two coaches saving while a post is on its way:
 the last write wins and its message shows it); a workout deleted while its
 message was on its way has that message deleted.
+
+The scheduler's poster is paced (:mod:`bot.pacing`): it takes a token before
+each request it makes to Discord, so a minute when thousands of servers are
+due stays under Discord's global limit; a coach's ``/wod post`` is not paced.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,6 +33,8 @@ import discord
 from bot.clock import epoch_ms
 from bot.domain.schedule import candidate_window, is_due
 from bot.groups import slot_label
+from bot.metrics import PostOutcome
+from bot.pacing import TokenBucket
 from bot.replies import inline_text
 from cogs.splits.views import BUTTON_ID, post_view
 from cogs.wod.rendering import long_date, render_workout, workout_content
@@ -41,6 +48,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ALREADY_POSTING = "it is already being posted"
+DELETED_MEANWHILE = "it was deleted meanwhile"
+TEMPORARY_ERROR = "Discord had a temporary error"
 # A claim older than this is a crash between "send" and "store the id".
 CLAIM_TIMEOUT = timedelta(minutes=2)
 # How far back to look for our own message when reconciling a stale claim.
@@ -60,13 +69,20 @@ class Poster(Protocol):
 
 
 async def post_due(
-    db: Database, poster: Poster, now: datetime, *, claimer: str, shards: Shards | None = None
+    db: Database,
+    poster: Poster,
+    now: datetime,
+    *,
+    claimer: str,
+    shards: Shards | None = None,
+    on_outcome: Callable[[PostOutcome], None] | None = None,
 ) -> list[int]:
     """The scheduler's tick: post every workout of the servers on ``shards``
     whose local date is today in its server's timezone, whose post time has
     passed and which is not posted yet (one query for all of them); returns
     the ids posted. ``claimer`` is this process's boot id: a claim another
-    process left is a dead predecessor's, taken over at once."""
+    process left is a dead predecessor's, taken over at once. ``on_outcome``
+    hears how each attempt ended (the metrics: :func:`post_outcome`)."""
     earliest, latest = candidate_window(now)
     candidates = await WorkoutQueries(db).post_candidates(
         earliest,
@@ -85,10 +101,25 @@ async def post_due(
             or candidate.configured_channel_id
             or workout.origin_channel_id
         )
-        done, _ = await poster.publish(workout, channel_id, ping_role_id=candidate.ping_role_id)
+        done, what = await poster.publish(workout, channel_id, ping_role_id=candidate.ping_role_id)
+        if on_outcome is not None:
+            on_outcome(post_outcome(done, what))
         if done:
             posted.append(workout.id)
     return posted
+
+
+def post_outcome(done: bool, what: str) -> PostOutcome:
+    """``publish``'s (posted, what happened) as one word: posted; skipped
+    (another is posting it, or it was deleted); retry (Discord's 5xx, posted
+    at the next tick); failed (refused: the author was told why)."""
+    if done:
+        return "posted"
+    if what in (ALREADY_POSTING, DELETED_MEANWHILE):
+        return "skipped"
+    if what.startswith(TEMPORARY_ERROR):
+        return "retry"
+    return "failed"
 
 
 def post_nonce(workout: StoredWorkout) -> str:
@@ -119,11 +150,19 @@ def _failure_text(error: discord.HTTPException, channel_id: int) -> str:
 
 
 class WorkoutPoster:
-    """Posts, edits and reports on workout messages for one bot."""
+    """Posts, edits and reports on workout messages for one bot; with a
+    ``pacer``, every request to Discord first takes a token from it."""
 
-    def __init__(self, bot: Trackside) -> None:
+    def __init__(self, bot: Trackside, *, pacer: TokenBucket | None = None) -> None:
         self.bot = bot
         self.workouts = WorkoutQueries(bot.db)
+        self.pacer = pacer
+
+    async def _pace(self, requests: int = 1) -> None:
+        """Before ``requests`` REST requests: wait for the pacer's tokens."""
+        if self.pacer is not None:
+            for _ in range(requests):
+                await self.pacer.take()
 
     def _now(self) -> int:
         return epoch_ms(self.bot.clock.now())
@@ -184,10 +223,13 @@ class WorkoutPoster:
         try:
             existing = None
             if workout.post_claimed_at is not None:  # a crash mid-post: did it go out?
+                await self._pace()  # one page of history
                 existing = await self._find_our_post(
                     channel, workout, workout_content(workout, label, mention=ping)
                 )
             rendered = render_workout(workout, label=label, mention=ping)
+            if existing is None:
+                await self._pace()
             message = existing or await channel.send(
                 content=rendered.content,
                 embeds=rendered.embeds,
@@ -213,8 +255,7 @@ class WorkoutPoster:
                 workout.guild_id,
             )
             return False, (
-                f"Discord had a temporary error ({error.status}); "
-                "I will post it again within a minute"
+                f"{TEMPORARY_ERROR} ({error.status}); I will post it again within a minute"
             )
         except discord.HTTPException as error:
             reason = _failure_text(error, channel_id)
@@ -235,7 +276,7 @@ class WorkoutPoster:
         log.info("posted workout %s in channel %s", workout.id, channel_id)
         if current is None:  # deleted while its message was on its way
             await self._delete(channel, message.id, workout.id)
-            return False, "it was deleted meanwhile"
+            return False, DELETED_MEANWHILE
         await self._settle(current, workout.revision)
         return True, f"posted in <#{channel_id}>"
 
@@ -257,6 +298,7 @@ class WorkoutPoster:
         rendered = render_workout(
             workout, label=self._label(workout, group), mention=self._mention(workout, group)
         )
+        await self._pace()
         try:
             await channel.get_partial_message(workout.message_id).edit(
                 content=rendered.content,
@@ -288,6 +330,7 @@ class WorkoutPoster:
     async def _delete(
         self, channel: discord.PartialMessageable, message_id: int, workout_id: int
     ) -> None:
+        await self._pace()
         try:
             await channel.get_partial_message(message_id).delete()
         except discord.HTTPException as error:
@@ -297,6 +340,7 @@ class WorkoutPoster:
         if workout.channel_id is None or workout.message_id is None:
             return
         channel = self.bot.get_partial_messageable(workout.channel_id, guild_id=workout.guild_id)
+        await self._pace()
         try:
             await channel.get_partial_message(workout.message_id).delete()
         except discord.HTTPException as error:  # gone or forbidden: the row goes anyway
@@ -342,9 +386,11 @@ class WorkoutPoster:
             f"Fix the permission or {fix}, then run `/wod post` again."
         )
         try:
-            user = self.bot.get_user(workout.author_id) or await self.bot.fetch_user(
-                workout.author_id
-            )
+            user = self.bot.get_user(workout.author_id)
+            if user is None:
+                await self._pace()
+                user = await self.bot.fetch_user(workout.author_id)
+            await self._pace(2)  # the DM channel (unless known), then the message
             await user.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as error:
             log.warning("could not DM author %s about a failed post: %s", workout.author_id, error)

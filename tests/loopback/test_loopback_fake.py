@@ -730,6 +730,22 @@ async def test_gateway_resume_replays_missed_events(
     assert (await itx.wait_reply()).content == "2"
 
 
+async def test_a_gateway_outage_keeps_the_bot_off_until_it_ends_then_it_resumes(
+    fake: FakeDiscord, world: World, bot: LoopBot
+) -> None:
+    resumed, held = fake.gateway_stats.resumes, fake.gateway.held_connections
+    async with fake.gateway.outage():
+        # The bot saw its connection close and its next one waits for HELLO.
+        assert fake.gateway.held_connections == held + 1
+        assert not fake.gateway.connected
+        itx = await fake.slash(
+            world.athlete, "echo", {"text": "in the outage"}, channel=world.workouts
+        )
+        assert fake.gateway_stats.resumes == resumed
+    assert fake.gateway_stats.resumes == resumed + 1
+    assert (await itx.wait_reply()).content == "in the outage"  # replayed on RESUME
+
+
 async def test_gateway_invalid_session_reidentifies(
     fake: FakeDiscord, world: World, bot: LoopBot
 ) -> None:
