@@ -119,7 +119,7 @@ _PRONOUN_I_NEXT_NOT_PACE = frozenset({"run", "runs", "running"})
 
 _PERSONAL_CUES = frozenset(
     {
-        "pace", "paces", "fast", "faster", "speed", "should", "week", "best", "pb",
+        "pace", "paces", "fast", "faster", "speed", "week", "best", "pb",
         "pr", "vdot", "times", "splits",
     }
 )  # fmt: skip

@@ -123,6 +123,10 @@ QUESTIONS: list[tuple[str, str]] = [
     ("difference between T and I pace?", "t-vs-i"),
     ("what is VDOT?", "vdot"),
     ("waht is tempo", "tempo"),
+    # "should I" without a pace word is still a question about training, not
+    # about the asker's own numbers.
+    ("how long should I reps be", "interval-pace"),
+    ("what should I do for a warm up", "warm-up"),
     ("tempo run what is", "tempo"),
     # typos
     ("temop run", "tempo"),
