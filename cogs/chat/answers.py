@@ -195,9 +195,11 @@ def knowledge_answer(text: str) -> Answer | None:
     entry = load_glossary().lookup(text)
     if entry is None:
         return None
+    # The message line names the term and its source; the embed holds the
+    # answer, so it is not shown twice.
     return Answer(
         kind="Help",
-        headline=f"{entry.term}: {entry.answer}",
+        headline=f"{entry.term} (source: {entry.source})",
         title=entry.term,
         body=entry.answer,
         footer=f"Source: {entry.source}",

@@ -567,6 +567,7 @@ def check_reached(reply: Message, phrasing: Phrasing) -> None:
         assert title(reply) == entry.term, shown
         assert footer(reply) == f"Source: {entry.source}", shown
         assert description(reply) == entry.answer, shown
+        assert reply.content == f"{entry.term} (source: {entry.source})", shown
 
 
 @pytest.mark.parametrize("phrasing", PHRASINGS, ids=str)
