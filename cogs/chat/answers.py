@@ -24,7 +24,7 @@ from bot.replies import Answer, inline_text
 from cogs.chat.personal import WeekServer, count_week, paces_answer, week_answer
 from cogs.pace import answers
 from cogs.pace.history import answered
-from cogs.profile.profiles import profile_of
+from cogs.profile.profiles import age_and_sex, profile_of
 from cogs.splits.logbook import submission_label
 from cogs.splits.rendering import rep_table, short_date, summary_lines
 from cogs.splits.submit import analysis_of
@@ -84,12 +84,10 @@ def missing_answer(question: Question) -> Answer:
 def with_profile(question: Question, profile: Profile | None, year: int) -> Question:
     """An age-grading question's age and sex taken from the asker's profile
     when the question does not say them (age = this year − birth year)."""
-    if profile is None or question.intent != "agegrade":
+    if question.intent != "agegrade":
         return question
-    age = question.age
-    if age is None and profile.birth_year is not None:
-        age = year - profile.birth_year
-    return replace(question, age=age, sex_text=question.sex_text or profile.sex)
+    age, sex = age_and_sex(question.age, question.sex_text, profile, year)
+    return replace(question, age=age, sex_text=sex)
 
 
 def pace_answer(question: Question, units: str | None = None) -> Answer | None:

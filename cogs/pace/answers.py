@@ -19,6 +19,7 @@ from bot.domain.errors import InputError
 from bot.domain.pace import convert, lap_splits, pace_per
 from bot.domain.times import format_time, parse_time, written_decimals
 from bot.replies import Answer
+from cogs.profile.profiles import age_and_sex
 from db.profiles import Profile
 
 # Short labels keep the prediction table within a phone's code-block width.
@@ -379,9 +380,7 @@ def agegrade_defaults(
 ) -> tuple[int, str]:
     """``age`` and ``sex`` as given, else from the asker's profile (age = this
     year − birth year); ``InputError`` naming what is still missing."""
-    if age is None and profile is not None and profile.birth_year is not None:
-        age = year - profile.birth_year
-    sex = sex or (profile.sex if profile is not None else None)
+    age, sex = age_and_sex(age, sex, profile, year)
     missing = [name for name, value in (("age", age), ("sex", sex)) if value is None]
     if missing:
         named = " and ".join(f"`{name}`" for name in missing)

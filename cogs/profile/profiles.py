@@ -173,6 +173,13 @@ async def delete_profile(db: Database, person: Actor) -> bool:
     return await Profiles(db).delete(person.user_id)
 
 
-def age_on(profile: Profile, day: date) -> int | None:
-    """The age a birth year gives in ``day``'s year (age = year − birth year)."""
-    return None if profile.birth_year is None else day.year - profile.birth_year
+def age_and_sex(
+    age: int | None, sex: str | None, profile: Profile | None, year: int
+) -> tuple[int | None, str | None]:
+    """Age grading's ``age`` and ``sex`` as given, else the profile's (age =
+    ``year`` − birth year); ``None`` where neither says."""
+    if profile is None:
+        return age, sex
+    if age is None and profile.birth_year is not None:
+        age = year - profile.birth_year
+    return age, sex or profile.sex

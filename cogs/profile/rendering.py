@@ -8,7 +8,7 @@ from bot.domain import predict
 from bot.domain.distance import format_distance
 from bot.domain.times import format_time
 from bot.replies import Answer
-from cogs.profile.profiles import EXAMPLE, ShownProfile, age_on
+from cogs.profile.profiles import EXAMPLE, ShownProfile, age_and_sex
 from db.profiles import Race
 
 NO_PROFILE = (
@@ -41,7 +41,7 @@ def profile_answer(shown: ShownProfile, *, saved: bool = False) -> Answer:
         race = f"{race_text(profile.race)} (VDOT {vdot_text(race_vdot(profile.race))})"
     else:
         race = NOT_SET
-    age = age_on(profile, today)
+    age, _ = age_and_sex(None, None, profile, today.year)
     born = NOT_SET if profile.birth_year is None else f"{profile.birth_year} (age {age} this year)"
     units = {
         "metric": "metric: paces lead with per km",

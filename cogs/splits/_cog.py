@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -132,19 +133,29 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
         )
         await send_answer(interaction, submission_answer(outcome))
 
+    async def _offered(
+        self,
+        interaction: discord.Interaction,
+        find: Callable[..., Awaitable[autocomplete.Choices]],
+        *typed: object,
+    ) -> list[app_commands.Choice[str]]:
+        """A ``workout`` option's choices: ``find`` (one of
+        :mod:`cogs.splits.autocomplete`) given the date typed so far, then
+        ``typed`` (what else it reads, the text typed last)."""
+        found = await find(
+            self.bot.db,
+            actor_of(interaction),
+            _typed(interaction, "date"),
+            *typed,
+            now=self.bot.clock.now(),
+        )
+        return _choices(found)
+
     @submit.autocomplete("workout")
     async def _submit_workouts(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(
-            await autocomplete.submit_choices(
-                self.bot.db,
-                actor_of(interaction),
-                _typed(interaction, "date"),
-                current,
-                now=self.bot.clock.now(),
-            )
-        )
+        return await self._offered(interaction, autocomplete.submit_choices, current)
 
     @app_commands.command(
         name="import",
@@ -219,15 +230,7 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def _board_workouts(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(
-            await autocomplete.board_choices(
-                self.bot.db,
-                actor_of(interaction),
-                _typed(interaction, "date"),
-                current,
-                now=self.bot.clock.now(),
-            )
-        )
+        return await self._offered(interaction, autocomplete.board_choices, current)
 
     @app_commands.command(
         name="delete",
@@ -273,15 +276,8 @@ class Splits(commands.GroupCog, group_name="splits", group_description="Rep spli
     async def _own_workouts(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(
-            await autocomplete.own_choices(
-                self.bot.db,
-                actor_of(interaction),
-                _typed(interaction, "date"),
-                _typed_user(interaction),
-                current,
-                now=self.bot.clock.now(),
-            )
+        return await self._offered(
+            interaction, autocomplete.own_choices, _typed_user(interaction), current
         )
 
     @app_commands.command(

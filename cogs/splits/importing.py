@@ -355,10 +355,12 @@ async def import_activity(
         raise ActivityRefused.too_large(upload.size)
     settings, today = await server_today(db, guild_id, now)
     given: date | None = None
+    found: _Day | None = None
     if date_text is not None:
         given = check_split_date(parse_date(date_text, today, direction="back"), today)
         if named is not None:  # checked before the wait: the date is known
-            _named_workout(named, await _day(db, athlete, guild_id, settings, today, given), given)
+            found = await _day(db, athlete, guild_id, settings, today, given)
+            _named_workout(named, found, given)
     if acknowledge is not None:
         await acknowledge()
     data = await upload.read()
@@ -378,7 +380,8 @@ async def import_activity(
                 "Give the day with `date:`.",
                 "`date:today`",
             ) from None
-    found = await _day(db, athlete, guild_id, settings, today, day)
+    if found is None:  # not read before the download
+        found = await _day(db, athlete, guild_id, settings, today, day)
     if named is not None:
         workout = _named_workout(named, found, day)
     else:
